@@ -1,10 +1,15 @@
 //! The `eisfit` command-line tool: a thin shell over the library.
+//!
+//! Exit codes: 0 success; 1 the command ran but at least one fit did not converge; 2 bad usage or unreadable input.
+
+mod cli;
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// Fit equivalent circuits to electrochemical impedance spectra.
 #[derive(Parser)]
-#[command(name = "eisfit", version, about)]
+#[command(name = "eisfit", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -13,7 +18,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {}
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    let result: anyhow::Result<u8> = match cli.command {};
+    match result {
+        Ok(code) => cli::exit(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            cli::exit(cli::EXIT_USAGE)
+        }
+    }
 }

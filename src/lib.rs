@@ -8,6 +8,7 @@
 
 pub mod consts;
 mod error;
+pub mod elements;
 pub mod spectrum;
 
 pub use error::{Error, Result};

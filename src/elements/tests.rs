@@ -184,6 +184,9 @@ fn series_branch_of_coth_kernel_is_continuous() {
     let dir = Complex64::new(1.0, 1.0) / 2f64.sqrt();
     let (f_in, h_in) = coth_kernel(dir * (1e-2 * (1.0 - 1e-9)));
     let (f_out, h_out) = coth_kernel(dir * (1e-2 * (1.0 + 1e-9)));
-    assert!((f_in - f_out).norm() <= 1e-9 * f_in.norm());
-    assert!((h_in - h_out).norm() <= 1e-9 * h_in.norm());
+    // The step moves u by 2e-11, which changes the O(1/u²) part by about 4e-9 relatively.
+    assert!((f_in - f_out).norm() <= 1e-7 * f_in.norm());
+    assert!((h_in - h_out).norm() <= 1e-7 * h_in.norm());
+    // The real part (1/3 here) is what the series protects: it must agree to far better than that.
+    assert!((f_in.re - f_out.re).abs() < 1e-10, "{} vs {}", f_in.re, f_out.re);
 }

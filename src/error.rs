@@ -1,5 +1,6 @@
 //! The crate-wide error type, wrapping each module's own error enum.
 
+use crate::circuit::CircuitError;
 use crate::spectrum::SpectrumError;
 
 /// Any error eisfit's library can return. Each variant wraps the error enum of one module.
@@ -9,6 +10,12 @@ pub enum Error {
     /// Invalid spectrum data.
     #[error(transparent)]
     Spectrum(#[from] SpectrumError),
+    /// Invalid circuit string or parameter name.
+    #[error(transparent)]
+    Circuit(#[from] CircuitError),
+    /// Invalid simulation settings.
+    #[error(transparent)]
+    Simulate(#[from] crate::simulate::SimulateError),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -6,11 +6,15 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_cmp)]
 
+pub mod circuit;
 pub mod consts;
-mod error;
 pub mod elements;
+mod error;
+pub mod simulate;
 pub mod spectrum;
 
+pub use circuit::{Circuit, CircuitError, Evaluator};
+pub use elements::ElementKind;
 pub use error::{Error, Result};
 pub use spectrum::{Spectrum, SpectrumError};
 

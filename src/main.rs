@@ -16,11 +16,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Simulate a circuit's spectrum on a logarithmic frequency grid, optionally with seeded noise.
+    Simulate(cli::simulate::SimulateArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<u8> = match cli.command {};
+    let result: anyhow::Result<u8> = match cli.command {
+        Command::Simulate(args) => cli::simulate::run(args),
+    };
     match result {
         Ok(code) => cli::exit(code),
         Err(e) => {

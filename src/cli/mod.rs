@@ -7,6 +7,7 @@ use std::process::ExitCode;
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command ran, but at least one fit did not converge.
+#[allow(dead_code)] // used by `fit` and `series`
 pub const EXIT_NOT_CONVERGED: u8 = 1;
 /// Exit code: bad usage or unreadable input.
 pub const EXIT_USAGE: u8 = 2;
@@ -26,4 +27,27 @@ pub enum OutputFormat {
 /// Converts a numeric exit code into an [`ExitCode`].
 pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
+}
+
+pub mod simulate;
+
+/// Parses a comma-separated list of `NAME=VALUE` pairs (`R0=10,CPE1.n=0.9`).
+///
+/// Errors name the offending item and say what was expected.
+pub fn parse_assignments(option: &str, s: &str) -> anyhow::Result<Vec<(String, f64)>> {
+    let mut out = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let Some((name, value)) = item.split_once('=') else {
+            anyhow::bail!("{option}: expected NAME=VALUE, got '{item}'");
+        };
+        let v: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{option}: '{}' is not a number (in '{item}')", value.trim()))?;
+        if !v.is_finite() {
+            anyhow::bail!("{option}: value of '{}' must be finite, got {v}", name.trim());
+        }
+        out.push((name.trim().to_string(), v));
+    }
+    Ok(out)
 }

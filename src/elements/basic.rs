@@ -1,7 +1,8 @@
 //! Lumped elements: resistor, capacitor, inductor, constant-phase element and modified inductance.
 
-use super::{ElementSpec, ParamSpec, POS};
+use super::{each, phase, ElementSpec, ParamSpec, POS};
 use num_complex::Complex64;
+use std::f64::consts::FRAC_PI_2;
 
 /// Resistor. `Z = R`, ∂Z/∂R = 1.
 pub(crate) static RESISTOR: ElementSpec = ElementSpec {
@@ -9,9 +10,9 @@ pub(crate) static RESISTOR: ElementSpec = ElementSpec {
     prefix: "R",
     cdc: "R",
     params: &[ParamSpec::new("R", "Ohm", 0.0, POS)],
-    eval: |p, _f, g| {
-        g[0] = Complex64::new(1.0, 0.0);
-        Complex64::new(p[0], 0.0)
+    eval: |p, fr, z, g| {
+        let r = Complex64::new(p[0], 0.0);
+        each(fr, z, g, |_| (r, [Complex64::new(1.0, 0.0)]));
     },
 };
 
@@ -21,10 +22,12 @@ pub(crate) static CAPACITOR: ElementSpec = ElementSpec {
     prefix: "C",
     cdc: "C",
     params: &[ParamSpec::new("C", "F", 0.0, POS)],
-    eval: |p, f, g| {
-        let z = Complex64::new(0.0, -1.0 / (f.omega * p[0]));
-        g[0] = -z / p[0];
-        z
+    eval: |p, fr, z, g| {
+        let c = p[0];
+        each(fr, z, g, |f| {
+            let zi = Complex64::new(0.0, -1.0 / (f.omega * c));
+            (zi, [-zi / c])
+        });
     },
 };
 
@@ -34,48 +37,55 @@ pub(crate) static INDUCTOR: ElementSpec = ElementSpec {
     prefix: "L",
     cdc: "L",
     params: &[ParamSpec::new("L", "H", 0.0, POS)],
-    eval: |p, f, g| {
-        g[0] = f.jomega();
-        f.jomega() * p[0]
+    eval: |p, fr, z, g| {
+        let l = p[0];
+        each(fr, z, g, |f| (f.jomega() * l, [f.jomega()]));
     },
 };
 
-/// Constant-phase element (Brug et al., J. Electroanal. Chem. 176 (1984) 275).
+/// Constant-phase element (G. J. Brug et al., J. Electroanal. Chem. 176 (1984) 275).
 ///
-/// `Z = 1/(Q(jω)^n) = exp(−ln Q − n·ln(jω))`; ∂Z/∂Q = −Z/Q, ∂Z/∂n = −Z·ln(jω) with ln(jω) = ln ω + jπ/2.
+/// `Z = 1/(Q(jω)^n) = e^{−ln Q − n·ln ω}·e^{−jnπ/2}`; ∂Z/∂Q = −Z/Q, ∂Z/∂n = −Z·ln(jω) with ln(jω) = ln ω + jπ/2.
 pub(crate) static CPE: ElementSpec = ElementSpec {
     name: "constant-phase element",
     prefix: "CPE",
     cdc: "Q",
-    params: &[ParamSpec::new("Q", "S s^n", 0.0, POS), ParamSpec::new("n", "", 0.0, 1.0)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("Q", "S s^n", 0.0, POS),
+        ParamSpec::new("n", "", 0.0, 1.0),
+    ],
+    eval: |p, fr, z, g| {
         let (q, n) = (p[0], p[1]);
-        let lj = f.ln_jomega();
-        // Via the logarithm, so that neither Q·ω^n nor its inverse overflows on its own.
-        let z = (-(q.ln()) - n * lj).exp();
-        g[0] = -z / q;
-        g[1] = -z * lj;
-        z
+        // The phase factor and ln Q depend only on the parameters: computed once per call. The magnitude goes
+        // through the logarithm so that neither Q·ω^n nor its inverse overflows on its own.
+        let rot = phase(-n * FRAC_PI_2);
+        let ln_q = q.ln();
+        each(fr, z, g, |f| {
+            let zi = rot * (-ln_q - n * f.ln_omega).exp();
+            (zi, [-zi / q, -zi * f.ln_jomega()])
+        });
     },
 };
 
 /// Modified inductance, `Z = L·(jω)^α`; ∂Z/∂L = (jω)^α, ∂Z/∂α = Z·ln(jω).
 ///
-/// impedance.py's `La` documents this formula but its code computes (jωL)^α, which differs unless α = 1: a fit
-/// with eisfit gives L_eisfit = L_impy^α for the same data.
+/// impedance.py's `La` documents this formula, but its code computes (jωL)^α, which differs unless α = 1: for the
+/// same data, eisfit's L equals impedance.py's L^α.
 pub(crate) static MODIFIED_INDUCTANCE: ElementSpec = ElementSpec {
     name: "modified inductance",
     prefix: "La",
     cdc: "La",
-    params: &[ParamSpec::new("L", "Ohm s^alpha", 0.0, POS), ParamSpec::new("alpha", "", 0.0, 1.0)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("L", "Ohm s^alpha", 0.0, POS),
+        ParamSpec::new("alpha", "", 0.0, 1.0),
+    ],
+    eval: |p, fr, z, g| {
         let (l, a) = (p[0], p[1]);
-        let lj = f.ln_jomega();
-        let s_a = (a * lj).exp();
-        let z = s_a * l;
-        g[0] = s_a;
-        g[1] = z * lj;
-        z
+        let rot = phase(a * FRAC_PI_2);
+        each(fr, z, g, |f| {
+            let s_a = rot * (a * f.ln_omega).exp();
+            let zi = s_a * l;
+            (zi, [s_a, zi * f.ln_jomega()])
+        });
     },
 };
-

@@ -5,14 +5,9 @@
 //! Warburg elements and transmission lines); impedance.py's element definitions for the parametrisation.
 
 use super::cmath::{coth_kernel, sech2, tanh};
-use super::{ElementSpec, ParamSpec, POS};
+use super::{each, phase, ElementSpec, ParamSpec, POS};
 use num_complex::Complex64;
-
-/// √(jωτ) = √(ωτ)·e^{jπ/4}.
-fn sqrt_jwt(omega: f64, tau: f64) -> Complex64 {
-    let m = (omega * tau).sqrt() * std::f64::consts::FRAC_1_SQRT_2;
-    Complex64::new(m, m)
-}
+use std::f64::consts::{FRAC_1_SQRT_2, FRAC_PI_4};
 
 /// Semi-infinite Warburg, `Z = A_W(1−j)/√ω`; ∂Z/∂A_W = (1−j)/√ω.
 pub(crate) static WARBURG: ElementSpec = ElementSpec {
@@ -20,10 +15,12 @@ pub(crate) static WARBURG: ElementSpec = ElementSpec {
     prefix: "W",
     cdc: "W",
     params: &[ParamSpec::new("A", "Ohm s^-1/2", 0.0, POS)],
-    eval: |p, f, g| {
-        let d = Complex64::new(1.0, -1.0) / f.sqrt_omega;
-        g[0] = d;
-        d * p[0]
+    eval: |p, fr, z, g| {
+        let a = p[0];
+        each(fr, z, g, |f| {
+            let d = Complex64::new(1.0, -1.0) / f.sqrt_omega;
+            (d * a, [d])
+        });
     },
 };
 
@@ -34,14 +31,20 @@ pub(crate) static WARBURG_OPEN: ElementSpec = ElementSpec {
     name: "finite-space (open) Warburg",
     prefix: "Wo",
     cdc: "Wo",
-    params: &[ParamSpec::new("R", "Ohm", 0.0, POS), ParamSpec::new("tau", "s", 0.0, POS)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("R", "Ohm", 0.0, POS),
+        ParamSpec::new("tau", "s", 0.0, POS),
+    ],
+    eval: |p, fr, z, g| {
         let (r, tau) = (p[0], p[1]);
-        let u = sqrt_jwt(f.omega, tau);
-        let (fu, h) = coth_kernel(u);
-        g[0] = fu;
-        g[1] = h * (r / (2.0 * tau));
-        fu * r
+        // u = √(ωτ)·e^{jπ/4}: the parameter part √τ/√2 is computed once.
+        let k = tau.sqrt() * FRAC_1_SQRT_2;
+        let dtau = r / (2.0 * tau);
+        each(fr, z, g, |f| {
+            let m = f.sqrt_omega * k;
+            let (fu, h) = coth_kernel(Complex64::new(m, m));
+            (fu * r, [fu, h * dtau])
+        });
     },
 };
 
@@ -52,14 +55,20 @@ pub(crate) static WARBURG_SHORT: ElementSpec = ElementSpec {
     name: "finite-length (short) Warburg",
     prefix: "Ws",
     cdc: "Ws",
-    params: &[ParamSpec::new("R", "Ohm", 0.0, POS), ParamSpec::new("tau", "s", 0.0, POS)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("R", "Ohm", 0.0, POS),
+        ParamSpec::new("tau", "s", 0.0, POS),
+    ],
+    eval: |p, fr, z, g| {
         let (r, tau) = (p[0], p[1]);
-        let u = sqrt_jwt(f.omega, tau);
-        let fu = tanh(u) / u;
-        g[0] = fu;
-        g[1] = (sech2(u) - fu) * (r / (2.0 * tau));
-        fu * r
+        let k = tau.sqrt() * FRAC_1_SQRT_2;
+        let dtau = r / (2.0 * tau);
+        each(fr, z, g, |f| {
+            let m = f.sqrt_omega * k;
+            let u = Complex64::new(m, m);
+            let fu = tanh(u) / u;
+            (fu * r, [fu, (sech2(u) - fu) * dtau])
+        });
     },
 };
 
@@ -76,14 +85,15 @@ pub(crate) static TLMQ: ElementSpec = ElementSpec {
         ParamSpec::new("Q", "S s^n", 0.0, POS),
         ParamSpec::new("n", "", 0.0, 1.0),
     ],
-    eval: |p, f, g| {
+    eval: |p, fr, z, g| {
         let (r, q, n) = (p[0], p[1], p[2]);
-        let lj = f.ln_jomega();
-        let gg = (0.5 * (r.ln() + q.ln() + n * lj)).exp();
-        let (fg, h) = coth_kernel(gg);
-        g[0] = fg + 0.5 * h;
-        g[1] = h * (r / (2.0 * q));
-        g[2] = h * lj * (0.5 * r);
-        fg * r
+        let ln_rq = r.ln() + q.ln();
+        let rot = phase(n * FRAC_PI_4);
+        let dq = r / (2.0 * q);
+        each(fr, z, g, |f| {
+            let gg = rot * (0.5 * (ln_rq + n * f.ln_omega)).exp();
+            let (fg, h) = coth_kernel(gg);
+            (fg * r, [fg + 0.5 * h, h * dq, h * f.ln_jomega() * (0.5 * r)])
+        });
     },
 };

@@ -2,32 +2,31 @@
 //! in τ form, Zarc and Havriliak–Negami.
 //!
 //! References: H. Gerischer, Z. Phys. Chem. 198 (1951) 286; S. Havriliak and S. Negami, Polymer 8 (1967) 161;
-//! K. S. Cole and R. H. Cole, J. Chem. Phys. 9 (1941) 341; B. A. Boukamp, Solid State Ionics 169 (2004) 65
-//! (finite-length Gerischer).
+//! K. S. Cole and R. H. Cole, J. Chem. Phys. 9 (1941) 341; B. A. Boukamp and H. J. M. Bouwmeester, Solid State
+//! Ionics 157 (2003) 29 (finite-length Gerischer).
 
-use super::cmath::{coth, csch2, ln_one_plus_exp, ratios};
-use super::{ElementSpec, FreqPoint, ParamSpec, POS};
+use super::cmath::{coth, csch2, ln_one_plus_exp, ratios_polar};
+use super::{each, phase, ElementSpec, ParamSpec, POS};
 use num_complex::Complex64;
-
-/// ln(jωτ) = ln ω + ln τ + jπ/2.
-fn ln_jwt(f: &FreqPoint, tau: f64) -> Complex64 {
-    Complex64::new(f.ln_omega + tau.ln(), std::f64::consts::FRAC_PI_2)
-}
+use std::f64::consts::FRAC_PI_2;
 
 /// Gerischer element, `Z = R/√(1+jωτ)`; ∂Z/∂R = Z/R, ∂Z/∂τ = −Z·jω/(2(1+jωτ)).
 pub(crate) static GERISCHER: ElementSpec = ElementSpec {
     name: "Gerischer",
     prefix: "G",
     cdc: "G",
-    params: &[ParamSpec::new("R", "Ohm", 0.0, POS), ParamSpec::new("tau", "s", 0.0, POS)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("R", "Ohm", 0.0, POS),
+        ParamSpec::new("tau", "s", 0.0, POS),
+    ],
+    eval: |p, fr, z, g| {
         let (r, tau) = (p[0], p[1]);
-        let v = Complex64::new(1.0, f.omega * tau);
-        let inv_w = v.sqrt().inv();
-        let z = inv_w * r;
-        g[0] = inv_w;
-        g[1] = -z * f.jomega() / (2.0 * v);
-        z
+        each(fr, z, g, |f| {
+            let v = Complex64::new(1.0, f.omega * tau);
+            let inv_w = v.sqrt().inv();
+            let zi = inv_w * r;
+            (zi, [inv_w, -zi * f.jomega() / (2.0 * v)])
+        });
     },
 };
 
@@ -43,18 +42,16 @@ pub(crate) static GERISCHER_FINITE: ElementSpec = ElementSpec {
         ParamSpec::new("tau", "s", 0.0, POS),
         ParamSpec::new("phi", "", 0.0, POS),
     ],
-    eval: |p, f, g| {
+    eval: |p, fr, z, g| {
         let (r, tau, phi) = (p[0], p[1], p[2]);
-        let w = Complex64::new(1.0, f.omega * tau).sqrt();
-        let x = w * phi;
-        let ct = coth(x);
-        let c2 = csch2(x);
-        let z = ct / w * r;
-        g[0] = ct / w;
-        g[2] = -c2 * r;
-        let dz_dw = -(c2 * phi + ct / w) * (r / w);
-        g[1] = dz_dw * f.jomega() / (2.0 * w);
-        z
+        each(fr, z, g, |f| {
+            let w = Complex64::new(1.0, f.omega * tau).sqrt();
+            let x = w * phi;
+            let ct = coth(x);
+            let c2 = csch2(x);
+            let dz_dw = -(c2 * phi + ct / w) * (r / w);
+            (ct / w * r, [ct / w, dz_dw * f.jomega() / (2.0 * w), -c2 * r])
+        });
     },
 };
 
@@ -63,14 +60,17 @@ pub(crate) static VOIGT: ElementSpec = ElementSpec {
     name: "Voigt RC (tau form)",
     prefix: "K",
     cdc: "K",
-    params: &[ParamSpec::new("R", "Ohm", 0.0, POS), ParamSpec::new("tau", "s", 0.0, POS)],
-    eval: |p, f, g| {
+    params: &[
+        ParamSpec::new("R", "Ohm", 0.0, POS),
+        ParamSpec::new("tau", "s", 0.0, POS),
+    ],
+    eval: |p, fr, z, g| {
         let (r, tau) = (p[0], p[1]);
-        let inv_v = Complex64::new(1.0, f.omega * tau).inv();
-        let z = inv_v * r;
-        g[0] = inv_v;
-        g[1] = -z * f.jomega() * inv_v;
-        z
+        each(fr, z, g, |f| {
+            let inv_v = Complex64::new(1.0, f.omega * tau).inv();
+            let zi = inv_v * r;
+            (zi, [inv_v, -zi * f.jomega() * inv_v])
+        });
     },
 };
 
@@ -87,15 +87,16 @@ pub(crate) static ZARC: ElementSpec = ElementSpec {
         ParamSpec::new("tau", "s", 0.0, POS),
         ParamSpec::new("phi", "", 0.0, 1.0),
     ],
-    eval: |p, f, g| {
+    eval: |p, fr, z, g| {
         let (r, tau, phi) = (p[0], p[1], p[2]);
-        let lt = ln_jwt(f, tau);
-        let (ratio, inv1px) = ratios(lt * phi);
-        let z = inv1px * r;
-        g[0] = inv1px;
-        g[1] = -z * ratio * (phi / tau);
-        g[2] = -z * ratio * lt;
-        z
+        let ln_tau = tau.ln();
+        let rot = phase(phi * FRAC_PI_2);
+        each(fr, z, g, |f| {
+            let lt = Complex64::new(f.ln_omega + ln_tau, FRAC_PI_2);
+            let (ratio, inv1px) = ratios_polar(phi * lt.re, rot);
+            let zi = inv1px * r;
+            (zi, [inv1px, -zi * ratio * (phi / tau), -zi * ratio * lt])
+        });
     },
 };
 
@@ -112,18 +113,26 @@ pub(crate) static HAVRILIAK_NEGAMI: ElementSpec = ElementSpec {
         ParamSpec::new("alpha", "", 0.0, 1.0),
         ParamSpec::new("beta", "", 0.0, 1.0),
     ],
-    eval: |p, f, g| {
+    eval: |p, fr, z, g| {
         let (r, tau, alpha, beta) = (p[0], p[1], p[2], p[3]);
-        let lt = ln_jwt(f, tau);
-        let l = lt * alpha;
-        let (ratio, _) = ratios(l);
-        let l1px = ln_one_plus_exp(l);
-        let m = (-beta * l1px).exp();
-        let z = m * r;
-        g[0] = m;
-        g[1] = -z * ratio * (beta * alpha / tau);
-        g[2] = -z * ratio * lt * beta;
-        g[3] = -z * l1px;
-        z
+        let ln_tau = tau.ln();
+        let rot = phase(alpha * FRAC_PI_2);
+        each(fr, z, g, |f| {
+            let lt = Complex64::new(f.ln_omega + ln_tau, FRAC_PI_2);
+            let l = lt * alpha;
+            let (ratio, _) = ratios_polar(l.re, rot);
+            let l1px = ln_one_plus_exp(l);
+            let m = (-beta * l1px).exp();
+            let zi = m * r;
+            (
+                zi,
+                [
+                    m,
+                    -zi * ratio * (beta * alpha / tau),
+                    -zi * ratio * lt * beta,
+                    -zi * l1px,
+                ],
+            )
+        });
     },
 };

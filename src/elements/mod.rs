@@ -70,9 +70,43 @@ impl FreqPoint {
     }
 }
 
-/// Signature of an element's evaluation: given its parameters and the frequency, return Z and write ∂Z/∂pₖ into
-/// `grad` (same length as the parameters).
-pub type EvalFn = fn(params: &[f64], f: &FreqPoint, grad: &mut [Complex64]) -> Complex64;
+/// Signature of an element's evaluation over a frequency grid: given its parameters, write Z(ωᵢ) into `z` and,
+/// unless `grad` is empty, ∂Z(ωᵢ)/∂pₖ into `grad[k * freqs.len() + i]` (parameter-major).
+///
+/// Working on the whole grid at once lets an element compute what depends only on its parameters (ln Q, the phase
+/// factor e^{−jnπ/2} of a CPE) once per call instead of once per frequency.
+pub type EvalFn = fn(params: &[f64], freqs: &[FreqPoint], z: &mut [Complex64], grad: &mut [Complex64]);
+
+/// Runs `point` at every frequency, storing Z and, when `grad` is non-empty, the gradient.
+#[inline(always)]
+pub(crate) fn each<const N: usize>(
+    freqs: &[FreqPoint],
+    z: &mut [Complex64],
+    grad: &mut [Complex64],
+    point: impl Fn(&FreqPoint) -> (Complex64, [Complex64; N]),
+) {
+    let nf = freqs.len();
+    if grad.is_empty() {
+        for (zi, f) in z.iter_mut().zip(freqs) {
+            *zi = point(f).0;
+        }
+    } else {
+        for (i, f) in freqs.iter().enumerate() {
+            let (zi, g) = point(f);
+            z[i] = zi;
+            for (k, gk) in g.into_iter().enumerate() {
+                grad[k * nf + i] = gk;
+            }
+        }
+    }
+}
+
+/// e^{jθ} for a phase θ in radians.
+#[inline]
+pub(crate) fn phase(theta: f64) -> Complex64 {
+    let (s, c) = theta.sin_cos();
+    Complex64::new(c, s)
+}
 
 /// Metadata of one parameter of an element.
 #[derive(Debug, Clone, Copy)]
@@ -239,28 +273,46 @@ impl ElementKind {
         ElementKind::ALL.into_iter().find(|k| k.cdc_symbol() == symbol)
     }
 
-    /// Evaluates Z(ω) and writes ∂Z/∂pₖ into `grad`.
+    /// Evaluates Z(ω) at one frequency and writes ∂Z/∂pₖ into `grad`.
     ///
     /// # Panics
     /// If `params.len()` or `grad.len()` differs from [`ElementKind::n_params`] (a programming error; the compiled
     /// evaluator always passes the right lengths).
-    #[inline]
     pub fn eval(self, params: &[f64], f: &FreqPoint, grad: &mut [Complex64]) -> Complex64 {
         let spec = self.spec();
-        assert_eq!(params.len(), spec.params.len(), "wrong number of parameters for {}", spec.prefix);
-        assert_eq!(grad.len(), spec.params.len(), "wrong gradient length for {}", spec.prefix);
-        (spec.eval)(params, f, grad)
+        assert_eq!(
+            params.len(),
+            spec.params.len(),
+            "wrong number of parameters for {}",
+            spec.prefix
+        );
+        assert_eq!(
+            grad.len(),
+            spec.params.len(),
+            "wrong gradient length for {}",
+            spec.prefix
+        );
+        let mut z = [Complex64::new(0.0, 0.0)];
+        (spec.eval)(params, std::slice::from_ref(f), &mut z, grad);
+        z[0]
     }
 
-    /// Evaluates Z(ω) only.
+    /// Evaluates Z(ω) only, at one frequency.
     ///
     /// # Panics
     /// If `params.len()` differs from [`ElementKind::n_params`].
     #[must_use]
     pub fn impedance(self, params: &[f64], f: &FreqPoint) -> Complex64 {
-        let mut g = [Complex64::new(0.0, 0.0); 4];
-        let n = self.n_params();
-        self.eval(params, f, &mut g[..n])
+        let spec = self.spec();
+        assert_eq!(
+            params.len(),
+            spec.params.len(),
+            "wrong number of parameters for {}",
+            spec.prefix
+        );
+        let mut z = [Complex64::new(0.0, 0.0)];
+        (spec.eval)(params, std::slice::from_ref(f), &mut z, &mut []);
+        z[0]
     }
 
     /// Evaluation function pointer, for the compiled evaluator's hot loop.

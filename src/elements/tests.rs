@@ -124,15 +124,27 @@ fn finite_where_naive_formulas_overflow() {
         };
         let mut grad = vec![Complex64::new(0.0, 0.0); p.len()];
         let z = kind.eval(&p, &fp, &mut grad);
-        assert!(z.is_finite() && grad.iter().all(|g| g.is_finite()), "{kind}: {z} {grad:?}");
-        assert!(naive(kind, &p, fp.omega).is_nan(), "the naive {kind} formula was expected to overflow");
+        assert!(
+            z.is_finite() && grad.iter().all(|g| g.is_finite()),
+            "{kind}: {z} {grad:?}"
+        );
+        assert!(
+            naive(kind, &p, fp.omega).is_nan(),
+            "the naive {kind} formula was expected to overflow"
+        );
     }
     // Zarc and HN with (ωτ)^φ far beyond f64's range.
     let fp = FreqPoint::from_hz(1e7);
-    for (kind, p) in [(ElementKind::Zarc, vec![10.0, 1e300, 1.0]), (ElementKind::Hn, vec![10.0, 1e300, 1.0, 0.5])] {
+    for (kind, p) in [
+        (ElementKind::Zarc, vec![10.0, 1e300, 1.0]),
+        (ElementKind::Hn, vec![10.0, 1e300, 1.0, 0.5]),
+    ] {
         let mut grad = vec![Complex64::new(0.0, 0.0); p.len()];
         let z = kind.eval(&p, &fp, &mut grad);
-        assert!(z.is_finite() && grad.iter().all(|g| g.is_finite()), "{kind}: {z} {grad:?}");
+        assert!(
+            z.is_finite() && grad.iter().all(|g| g.is_finite()),
+            "{kind}: {z} {grad:?}"
+        );
     }
     // Tiny arguments: Wo tends to R/(jωτ)·… and must not lose all its digits.
     let fp = FreqPoint::from_hz(1e-9);

@@ -1,0 +1,113 @@
+//! `eisfit simulate`: a circuit's spectrum on a logarithmic grid, optionally with seeded noise.
+
+use super::{parse_assignments, EXIT_OK};
+use anyhow::{bail, Context};
+use eisfit::simulate::{log_frequencies, simulate, Noise};
+use eisfit::Circuit;
+use std::io::Write;
+
+/// Output formats of `simulate`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum SimOutput {
+    /// `frequency_hz,z_real_ohm,z_imag_ohm` rows (true sign of the imaginary part).
+    #[default]
+    Csv,
+    /// One JSON document with the circuit, the parameters and the arrays.
+    Json,
+}
+
+/// Arguments of `eisfit simulate`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    eisfit simulate --circuit 'R0-p(R1,CPE1)' --params R0=10,R1=100,CPE1.Q=1e-6,CPE1.n=0.9\n  \
+    eisfit simulate --circuit 'R(RQ)(RQ)' --params R0=5,R1=8,CPE0.Q=1.4e-6,CPE0.n=0.85,R2=6,CPE1.Q=1.5e-5,CPE1.n=0.9 \\\n      \
+    --fmax 1e6 --fmin 1 --noise 0.005 --seed 1 > cell.csv")]
+pub struct SimulateArgs {
+    /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)).
+    #[arg(long)]
+    circuit: String,
+    /// Every parameter's value, as NAME=VALUE,... (names like R0, CPE1.Q, CPE1.n or CPE1_0).
+    #[arg(long)]
+    params: String,
+    /// Lowest frequency in Hz.
+    #[arg(long, default_value_t = 0.1)]
+    fmin: f64,
+    /// Highest frequency in Hz.
+    #[arg(long, default_value_t = 1e6)]
+    fmax: f64,
+    /// Points per decade of the logarithmic grid.
+    #[arg(long, default_value_t = 10)]
+    points_per_decade: usize,
+    /// Proportional Gaussian noise, as a relative standard deviation (0.005 = 0.5 %); 0 for none.
+    #[arg(long, default_value_t = 0.0)]
+    noise: f64,
+    /// Seed of the noise generator (same seed, same spectrum).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimOutput::Csv)]
+    output: SimOutput,
+}
+
+/// Runs `eisfit simulate`.
+pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
+    let circuit: Circuit = args.circuit.parse().with_context(|| "--circuit")?;
+    let given = parse_assignments("--params", &args.params)?;
+    let mut values: Vec<Option<f64>> = vec![None; circuit.n_params()];
+    for (name, v) in given {
+        let i = circuit.param_index(&name).context("--params")?;
+        if values[i].is_some() {
+            bail!("--params: '{name}' is given twice");
+        }
+        values[i] = Some(v);
+    }
+    let missing: Vec<String> = circuit
+        .params()
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(p, _)| p.name().to_string())
+        .collect();
+    if !missing.is_empty() {
+        bail!("--params: missing value(s) for {}", missing.join(", "));
+    }
+    let params: Vec<f64> = values.into_iter().flatten().collect();
+    let freq = log_frequencies(args.fmax, args.fmin, args.points_per_decade)?;
+    let noise = if args.noise > 0.0 {
+        Some(Noise::new(args.noise, args.seed)?)
+    } else {
+        Noise::new(args.noise, args.seed)?; // validates a negative or NaN level
+        None
+    };
+    let spectrum = simulate(&circuit, &params, &freq, noise)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.output {
+        SimOutput::Csv => {
+            writeln!(out, "frequency_hz,z_real_ohm,z_imag_ohm")?;
+            for (f, z) in spectrum.freq_hz().iter().zip(spectrum.z()) {
+                writeln!(out, "{f},{},{}", z.re, z.im)?;
+            }
+        }
+        SimOutput::Json => {
+            let parameters: serde_json::Map<String, serde_json::Value> = circuit
+                .param_names()
+                .into_iter()
+                .zip(&params)
+                .map(|(n, v)| (n, serde_json::json!(v)))
+                .collect();
+            let doc = serde_json::json!({
+                "circuit": circuit.to_string(),
+                "parameters": parameters,
+                "noise": args.noise,
+                "seed": args.seed,
+                "frequency_hz": spectrum.freq_hz(),
+                "z_real_ohm": spectrum.z().iter().map(|z| z.re).collect::<Vec<_>>(),
+                "z_imag_ohm": spectrum.z().iter().map(|z| z.im).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(EXIT_OK)
+}

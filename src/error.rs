@@ -1,5 +1,7 @@
 //! The crate-wide error type, wrapping each module's own error enum.
 
+use crate::arrhenius::ArrheniusError;
+use crate::energy::EnergyError;
 use crate::spectrum::SpectrumError;
 
 /// Any error eisfit's library can return. Each variant wraps the error enum of one module.
@@ -9,6 +11,12 @@ pub enum Error {
     /// Invalid spectrum data.
     #[error(transparent)]
     Spectrum(#[from] SpectrumError),
+    /// Invalid input to an Arrhenius fit or prediction.
+    #[error(transparent)]
+    Arrhenius(#[from] ArrheniusError),
+    /// Invalid cell-stack description for the energy-density calculation.
+    #[error(transparent)]
+    Energy(#[from] EnergyError),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -6,10 +6,14 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_cmp)]
 
+pub mod arrhenius;
 pub mod consts;
+pub mod energy;
 mod error;
 pub mod spectrum;
 
+pub use arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
+pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
 pub use spectrum::{Spectrum, SpectrumError};
 

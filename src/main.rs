@@ -16,11 +16,19 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Fit an Arrhenius law to a table of resistances or conductivities against temperature.
+    Arrhenius(cli::arrhenius::ArrheniusArgs),
+    /// Volumetric and gravimetric energy density of a cell stack with a sodium-metal anode.
+    Energy(cli::energy::EnergyArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<u8> = match cli.command {};
+    let result: anyhow::Result<u8> = match cli.command {
+        Command::Arrhenius(args) => cli::arrhenius::run(args),
+        Command::Energy(args) => cli::energy::run(args),
+    };
     match result {
         Ok(code) => cli::exit(code),
         Err(e) => {

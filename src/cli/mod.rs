@@ -2,11 +2,15 @@
 //!
 //! The binary only parses arguments, calls the library and formats output; all computation lives in the crate.
 
+pub mod arrhenius;
+pub mod energy;
+
 use std::process::ExitCode;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command ran, but at least one fit did not converge.
+#[allow(dead_code)] // used by the fitting subcommands, not by the ones on this branch
 pub const EXIT_NOT_CONVERGED: u8 = 1;
 /// Exit code: bad usage or unreadable input.
 pub const EXIT_USAGE: u8 = 2;

@@ -263,6 +263,29 @@ impl ArrheniusOptions {
 /// [`ArrheniusError`] for fewer than 3 points, length mismatches, non-finite input, values or standard errors that
 /// are not positive, temperatures at or below absolute zero, and duplicate temperatures, naming the first offending
 /// point.
+///
+/// # Examples
+/// Conductivities in K with standard errors (weighted fit); the bad point at 320 K carries a large error bar and
+/// barely moves the result:
+/// ```
+/// use eisfit::arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusOptions, Quantity, TemperatureUnit};
+///
+/// let t_k = [260.0, 280.0, 300.0, 320.0];
+/// let kb = eisfit::consts::BOLTZMANN_EV_PER_K;
+/// let mut sigma: Vec<f64> = t_k.iter().map(|t| 1e3 / t * (-0.35 / (kb * t)).exp()).collect();
+/// sigma[3] *= 1.3;
+/// let errors: Vec<f64> = sigma.iter().zip([0.01, 0.01, 0.01, 1.0]).map(|(s, rel)| s * rel).collect();
+/// let opts = ArrheniusOptions::default()
+///     .with_quantity(Quantity::Conductivity)
+///     .with_temperature_unit(TemperatureUnit::Kelvin);
+/// let fit = fit_arrhenius(&t_k, &sigma, Some(&errors), &opts)?;
+/// assert!((fit.activation_energy_ev() - 0.35).abs() < 0.002);
+///
+/// // Two points share a temperature: the error names them.
+/// let err = fit_arrhenius(&[260.0, 280.0, 260.0], &[1.0, 2.0, 3.0], None, &opts).unwrap_err();
+/// assert!(matches!(err, ArrheniusError::DuplicateTemperature { first: 0, second: 2, .. }));
+/// # Ok::<(), ArrheniusError>(())
+/// ```
 pub fn fit_arrhenius(
     temperatures: &[f64],
     values: &[f64],

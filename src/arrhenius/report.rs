@@ -152,6 +152,22 @@ impl ArrheniusFit {
     ///
     /// # Errors
     /// [`ArrheniusError::InvalidPredictionTemperature`] unless `temperature_k` is finite and positive.
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::arrhenius::{fit_arrhenius, ArrheniusOptions};
+    ///
+    /// let t_c = [0.0, 20.0, 40.0, 60.0];
+    /// let r = [31.0, 12.4, 5.6, 2.75];
+    /// let fit = fit_arrhenius(&t_c, &r, None, &ArrheniusOptions::default())?;
+    /// let p = fit.predict(273.15 + 25.0)?;
+    /// assert!(p.value < 12.4 && p.value > 5.6);
+    /// // The error band is narrowest inside the data and widens when extrapolating.
+    /// let far = fit.predict(273.15 - 40.0)?;
+    /// assert!(far.stderr / far.value > p.stderr / p.value);
+    /// assert!(fit.predict(0.0).is_err());
+    /// # Ok::<(), eisfit::arrhenius::ArrheniusError>(())
+    /// ```
     pub fn predict(&self, temperature_k: f64) -> Result<Prediction, ArrheniusError> {
         if !(temperature_k.is_finite() && temperature_k > 0.0) {
             return Err(ArrheniusError::InvalidPredictionTemperature { temperature_k });

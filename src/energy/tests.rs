@@ -2,6 +2,7 @@
 
 use super::*;
 use approx::assert_relative_eq;
+use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -161,21 +162,49 @@ fn uncertain_cell() -> CellStack {
         .with_rho_electrolyte(Measured::new(1.38, 0.04))
 }
 
-#[test]
-fn analytic_gradients_match_central_differences() {
-    let x = uncertain_cell().x.map(|m| m.value);
+fn check_gradients(x: [f64; N_INPUTS]) -> Result<(), TestCaseError> {
     let (ev, em, an) = stack_gradients(&x);
     for i in 0..N_INPUTS {
-        // why: a step of 1e-6 relative balances truncation (∝ h²) and rounding (∝ ε/h) errors.
-        let h = 1e-6 * x[i].abs();
+        // why: a relative step of 1e-6 balances truncation (∝ h²) and rounding (∝ ε/h) errors; the floor of 1 keeps
+        // the step finite for a zero reservoir.
+        let h = 1e-6 * x[i].abs().max(1.0);
         let (mut up, mut dn) = (x, x);
         up[i] += h;
         dn[i] -= h;
         let (a, b) = (stack_energy(&up), stack_energy(&dn));
         let fd = |f: fn(&StackValues) -> f64| (f(&a) - f(&b)) / (2.0 * h);
-        assert_relative_eq!(ev[i], fd(|s| s.volumetric), epsilon = 1e-6, max_relative = 1e-6);
-        assert_relative_eq!(em[i], fd(|s| s.gravimetric), epsilon = 1e-6, max_relative = 1e-6);
-        assert_relative_eq!(an[i], fd(|s| s.anode_um), epsilon = 1e-8, max_relative = 1e-6);
+        let close = |analytic: f64, numeric: f64, scale: f64| (analytic - numeric).abs() <= 1e-6 * scale;
+        // Gradients are compared on the scale of the output per unit input, so near-zero partials pass.
+        let (sv, sm) = (a.volumetric / x[i].abs().max(1.0), a.gravimetric / x[i].abs().max(1.0));
+        prop_assert!(
+            close(ev[i], fd(|s| s.volumetric), sv),
+            "dE_V/dx{i}: {} vs {}",
+            ev[i],
+            fd(|s| s.volumetric)
+        );
+        prop_assert!(
+            close(em[i], fd(|s| s.gravimetric), sm),
+            "dE_m/dx{i}: {} vs {}",
+            em[i],
+            fd(|s| s.gravimetric)
+        );
+        prop_assert!(close(an[i], fd(|s| s.anode_um), a.anode_um.max(1.0)), "dd_an/dx{i}");
+    }
+    Ok(())
+}
+
+#[test]
+fn analytic_gradients_match_central_differences_for_cell_1() {
+    check_gradients(uncertain_cell().x.map(|m| m.value)).unwrap();
+}
+
+proptest! {
+    #[test]
+    fn analytic_gradients_match_central_differences(
+        u in 1.0..5.0f64, c in 0.1..10.0f64, res in 0.0..100.0f64, sep in 1.0..200.0f64, cat in 10.0..500.0f64,
+        p in 0.0..0.9f64, rho in proptest::array::uniform4(0.5..5.0f64),
+    ) {
+        check_gradients([u, c, res, sep, cat, p, rho[0], rho[1], rho[2], rho[3]])?;
     }
 }
 

@@ -130,7 +130,8 @@ pub enum ArrheniusError {
 }
 
 impl ArrheniusError {
-    /// The index of the offending input point, if the error is about one point.
+    /// The index of the offending input point, if the error is about one point (for a duplicate temperature, the
+    /// later of the two).
     #[must_use]
     pub fn index(&self) -> Option<usize> {
         match self {

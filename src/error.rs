@@ -1,6 +1,8 @@
 //! The crate-wide error type, wrapping each module's own error enum.
 
+use crate::arrhenius::ArrheniusError;
 use crate::circuit::CircuitError;
+use crate::energy::EnergyError;
 use crate::spectrum::SpectrumError;
 
 /// Any error eisfit's library can return. Each variant wraps the error enum of one module.
@@ -16,6 +18,12 @@ pub enum Error {
     /// Invalid simulation settings.
     #[error(transparent)]
     Simulate(#[from] crate::simulate::SimulateError),
+    /// Invalid input to an Arrhenius fit or prediction.
+    #[error(transparent)]
+    Arrhenius(#[from] ArrheniusError),
+    /// Invalid cell-stack description for the energy-density calculation.
+    #[error(transparent)]
+    Energy(#[from] EnergyError),
 }
 
 /// `Result` with [`Error`] as the error type.

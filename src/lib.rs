@@ -6,15 +6,19 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_cmp)]
 
+pub mod arrhenius;
 pub mod circuit;
 pub mod consts;
 pub mod elements;
+pub mod energy;
 mod error;
 pub mod simulate;
 pub mod spectrum;
 
+pub use arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
 pub use circuit::{Circuit, CircuitError, Evaluator};
 pub use elements::ElementKind;
+pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
 pub use spectrum::{Spectrum, SpectrumError};
 

@@ -19,12 +19,18 @@ struct Cli {
 enum Command {
     /// Simulate a circuit's spectrum on a logarithmic frequency grid, optionally with seeded noise.
     Simulate(cli::simulate::SimulateArgs),
+    /// Fit an Arrhenius law to a table of resistances or conductivities against temperature.
+    Arrhenius(cli::arrhenius::ArrheniusArgs),
+    /// Volumetric and gravimetric energy density of a cell stack with a sodium-metal anode.
+    Energy(cli::energy::EnergyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<u8> = match cli.command {
         Command::Simulate(args) => cli::simulate::run(args),
+        Command::Arrhenius(args) => cli::arrhenius::run(args),
+        Command::Energy(args) => cli::energy::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -2,6 +2,9 @@
 //!
 //! The binary only parses arguments, calls the library and formats output; all computation lives in the crate.
 
+pub mod arrhenius;
+pub mod energy;
+
 use std::process::ExitCode;
 
 /// Exit code: success.

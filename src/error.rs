@@ -18,6 +18,9 @@ pub enum Error {
     /// Invalid simulation settings.
     #[error(transparent)]
     Simulate(#[from] crate::simulate::SimulateError),
+    /// A fit could not be set up.
+    #[error(transparent)]
+    Fit(#[from] crate::fit::FitError),
     /// Invalid input to an Arrhenius fit or prediction.
     #[error(transparent)]
     Arrhenius(#[from] ArrheniusError),

@@ -12,6 +12,7 @@ pub mod consts;
 pub mod elements;
 pub mod energy;
 mod error;
+pub mod fit;
 pub mod simulate;
 pub mod spectrum;
 
@@ -20,6 +21,7 @@ pub use circuit::{Circuit, CircuitError, Evaluator};
 pub use elements::ElementKind;
 pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
+pub use fit::{fit, fit_series, FitError, FitOptions, FitReport, ParameterEstimate, SeriesFit, Weighting};
 pub use spectrum::{Spectrum, SpectrumError};
 
 pub use nalgebra;

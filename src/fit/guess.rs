@@ -1,0 +1,444 @@
+//! Automatic start values, read off the shape of the spectrum.
+//!
+//! [`analyze`] finds the features electrochemists read off a Nyquist plot by eye:
+//! - the high-frequency intercept R∞ (Re Z where the spectrum leaves the real axis) and any inductance there;
+//! - the arcs: maxima of −Z″ against log f, each with its apex frequency and its diameter (the span of Z′ between
+//!   the minima of −Z″ on either side);
+//! - a low-frequency tail: −Z″ still rising at the lowest frequencies, with its slope d ln(−Z″)/d ln ω giving the
+//!   exponent of a CPE or the 45° of a Warburg.
+//!
+//! [`initial_guess`] then gives each part of the circuit the feature it models. Top-level parallel groups and
+//! Zarc/K/HN elements take the arcs in order of decreasing frequency, left to right as written (the canonical
+//! order); a resistor in series takes R∞; an inductor takes the high-frequency inductance; capacitive and diffusion
+//! elements in series take the tail. Inside an arc, the resistor takes the diameter and a capacitor or CPE takes
+//! the time constant of the apex, via τ = (R·Q)^(1/n), so Q = τⁿ/R. When the circuit has more arcs than the
+//! spectrum shows, the missing ones are placed between the detected ones.
+
+use crate::circuit::{Circuit, Node};
+use crate::elements::ElementKind;
+use crate::spectrum::Spectrum;
+use std::f64::consts::{PI, TAU};
+
+/// One arc read off the spectrum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arc {
+    /// Frequency of the maximum of −Z″, Hz.
+    pub apex_hz: f64,
+    /// Diameter on the real axis, Ω.
+    pub resistance: f64,
+    /// Depression exponent estimated from the apex height: −Z″_max = (R/2)·tan(nπ/4).
+    pub n: f64,
+}
+
+/// The low-frequency tail.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tail {
+    /// Lowest frequency, Hz.
+    pub freq_hz: f64,
+    /// −Z″ at the lowest frequency, Ω.
+    pub neg_imag: f64,
+    /// Exponent n from the slope of ln(−Z″) against ln ω (0.5 for a Warburg, 1 for a capacitor).
+    pub n: f64,
+    /// Z′ at the lowest frequency minus Z′ at the end of the last arc, Ω.
+    pub real_span: f64,
+}
+
+/// Features of a spectrum, as read by [`analyze`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// High-frequency intercept, Ω.
+    pub r_inf: f64,
+    /// Inductance seen at the highest frequency, H (0 when there is none).
+    pub inductance: f64,
+    /// Arcs in order of decreasing apex frequency.
+    pub arcs: Vec<Arc>,
+    /// Low-frequency tail, if −Z″ still rises at the lowest frequencies.
+    pub tail: Option<Tail>,
+    /// Z′ at the end of the arcs minus R∞, Ω (at least a small positive value).
+    pub r_arcs: f64,
+    /// Highest and lowest frequency, Hz.
+    pub f_range: (f64, f64),
+}
+
+/// Time constants per decade of the relaxation-time basis.
+const TAU_PER_DECADE: f64 = 4.0;
+
+/// Reads R∞, the arcs and the low-frequency tail off a spectrum.
+///
+/// The spectrum is expanded, by non-negative least squares with modulus weighting, on a basis of R∞, Voigt
+/// elements Rₖ/(1 + jωτₖ) with τ log-spaced 4 per decade one decade beyond the measured range on each side, a
+/// series capacitance and a series inductance: a coarse distribution of relaxation times. Its peaks are the arcs
+/// (R = the sum of the Rₖ around the peak, τ their weighted geometric mean); this resolves arcs that overlap into
+/// shoulders, which peaks of −Z″ do not. Peaks with τ beyond the lowest measured frequency, and the capacitance,
+/// make up the low-frequency tail.
+#[must_use]
+pub fn analyze(spectrum: &Spectrum) -> Features {
+    let s = spectrum.sorted_by_frequency();
+    let f = s.freq_hz();
+    let z = s.z();
+    let n = z.len();
+    let (fhi, flo) = (f[0], f[n - 1]);
+    let scale = z.iter().map(|z| z.norm()).fold(0.0, f64::max).max(f64::MIN_POSITIVE);
+
+    // τ grid: one decade beyond the data on each side.
+    let t_lo = 1.0 / (TAU * fhi) / 10.0;
+    let t_hi = 1.0 / (TAU * flo) * 10.0;
+    let nt = (((t_hi / t_lo).log10() * TAU_PER_DECADE).ceil() as usize).clamp(4, 200);
+    let taus: Vec<f64> = (0..nt)
+        .map(|k| t_lo * (t_hi / t_lo).powf(k as f64 / (nt - 1) as f64))
+        .collect();
+    // Columns: R∞, Voigt k, 1/C, L. Rows: weighted real parts, then weighted imaginary parts.
+    let ncol = nt + 3;
+    let mut a = ndarray::Array2::<f64>::zeros((2 * n, ncol));
+    let mut b = ndarray::Array1::<f64>::zeros(2 * n);
+    for i in 0..n {
+        let w = TAU * f[i];
+        let wt = 1.0 / z[i].norm().max(1e-300);
+        b[i] = z[i].re * wt;
+        b[n + i] = z[i].im * wt;
+        a[[i, 0]] = wt;
+        for (k, &t) in taus.iter().enumerate() {
+            let d = 1.0 + (w * t).powi(2);
+            a[[i, 1 + k]] = wt / d;
+            a[[n + i, 1 + k]] = -wt * w * t / d;
+        }
+        a[[n + i, nt + 1]] = -wt / w; // 1/(jωC) = −j·(1/C)/ω
+        a[[n + i, nt + 2]] = wt * w; // jωL
+    }
+    // Columns are scaled to unit norm so that the solver sees a well-conditioned problem.
+    let norms: Vec<f64> = (0..ncol)
+        .map(|c| a.column(c).iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-300))
+        .collect();
+    for (c, nrm) in norms.iter().enumerate() {
+        a.column_mut(c).mapv_inplace(|v| v / nrm);
+    }
+    let (x, _) = nnls::nnls(a.view(), b.view());
+    let coef: Vec<f64> = (0..ncol).map(|c| x[c] / norms[c]).collect();
+    let r_inf = coef[0];
+    let rk: Vec<f64> = coef[1..=nt].to_vec();
+    let inv_c = coef[nt + 1];
+    let inductance = coef[nt + 2];
+
+    // Peaks of the (lightly smoothed) distribution, each owning the τ range up to the minima on either side.
+    let sm: Vec<f64> = (0..nt)
+        .map(|k| 0.25 * rk[k.saturating_sub(1)] + 0.5 * rk[k] + 0.25 * rk[(k + 1).min(nt - 1)])
+        .collect();
+    let total: f64 = rk.iter().sum();
+    let mut peaks: Vec<usize> = (0..nt)
+        .filter(|&k| {
+            let l = if k > 0 { sm[k - 1] } else { 0.0 };
+            let r = if k + 1 < nt { sm[k + 1] } else { 0.0 };
+            sm[k] > 0.0 && sm[k] >= l && sm[k] > r
+        })
+        .collect();
+    // Merge peaks whose separating minimum is not clearly lower than the smaller peak.
+    let mut merged = true;
+    while merged && peaks.len() > 1 {
+        merged = false;
+        for j in 0..peaks.len() - 1 {
+            let (p, q) = (peaks[j], peaks[j + 1]);
+            let valley = sm[p..=q].iter().copied().fold(f64::INFINITY, f64::min);
+            if valley > 0.7 * sm[p].min(sm[q]) {
+                let keep = if sm[p] >= sm[q] { p } else { q };
+                peaks[j] = keep;
+                peaks.remove(j + 1);
+                merged = true;
+                break;
+            }
+        }
+    }
+    let mut edges = vec![0usize];
+    for w in peaks.windows(2) {
+        let m = (w[0]..=w[1]).min_by(|&x, &y| sm[x].total_cmp(&sm[y])).unwrap_or(w[0]);
+        edges.push(m);
+    }
+    edges.push(nt);
+    let tau_max_data = 1.0 / (TAU * flo);
+    let mut arcs = Vec::new();
+    let mut tail_r = 0.0;
+    for j in 0..peaks.len() {
+        let range = edges[j]..edges[j + 1].max(edges[j] + 1).min(nt);
+        let r: f64 = rk[range.clone()].iter().sum();
+        if r <= 0.01 * total {
+            continue;
+        }
+        let mean_ln: f64 = range.clone().map(|k| rk[k] * taus[k].ln()).sum::<f64>() / r;
+        let var: f64 = range
+            .clone()
+            .map(|k| rk[k] * (taus[k].ln() - mean_ln).powi(2))
+            .sum::<f64>()
+            / r;
+        let tau = mean_ln.exp();
+        if tau > 3.0 * tau_max_data {
+            tail_r += r; // relaxation below the measured range: part of the tail
+            continue;
+        }
+        // Width of a Zarc's distribution in ln τ: variance π²(1/n² − 1)/3.
+        let n_est = (1.0 / (1.0 + 3.0 * var / (PI * PI)).sqrt()).clamp(0.6, 1.0);
+        arcs.push(Arc {
+            apex_hz: 1.0 / (TAU * tau),
+            resistance: r.max(1e-12 * scale),
+            n: n_est,
+        });
+    }
+    // The arcs above are in increasing τ, that is decreasing frequency, as wanted.
+
+    // Tail: slope of −Z″ at the low-frequency end, when a capacitance or slow relaxations were found.
+    let g: Vec<f64> = z.iter().map(|z| -z.im).collect();
+    let tail_seen = inv_c > 0.0 && inv_c / (TAU * flo) > 0.02 * scale || tail_r > 0.02 * total.max(1e-300);
+    let tail = if tail_seen && n >= 4 && g[n - 1] > 0.0 {
+        let k = n - 4;
+        let slope = if g[k] > 0.0 && g[n - 1] > g[k] {
+            (g[n - 1] / g[k]).ln() / (f[k] / f[n - 1]).ln()
+        } else {
+            0.5
+        };
+        Some(Tail {
+            freq_hz: flo,
+            neg_imag: g[n - 1],
+            n: slope.clamp(0.3, 1.0),
+            real_span: tail_r,
+        })
+    } else {
+        None
+    };
+    let r_arcs: f64 = arcs.iter().map(|a| a.resistance).sum();
+    Features {
+        r_inf,
+        inductance,
+        arcs,
+        tail,
+        r_arcs: r_arcs.max(1e-3 * scale),
+        f_range: (fhi, flo),
+    }
+}
+
+/// Start values for every parameter of `circuit`, from the features of `spectrum` (see the module docs).
+///
+/// Always returns finite values inside the default bounds.
+#[must_use]
+pub fn initial_guess(circuit: &Circuit, spectrum: &Spectrum) -> Vec<f64> {
+    let feat = analyze(spectrum);
+    let items: Vec<&Node> = match circuit.root() {
+        Node::Series(children) => children.iter().collect(),
+        other => vec![other],
+    };
+    let is_arc = |n: &Node| match n {
+        Node::Parallel(_) => true,
+        Node::Element(e) => matches!(e.kind(), ElementKind::Zarc | ElementKind::K | ElementKind::Hn),
+        Node::Series(_) => false,
+    };
+    let n_slots = items.iter().filter(|n| is_arc(n)).count();
+    let arcs = arcs_for_slots(&feat, n_slots);
+    let n_series_r = items
+        .iter()
+        .filter(|n| matches!(n, Node::Element(e) if e.kind() == ElementKind::R))
+        .count()
+        .max(1);
+
+    let mut g = Guesser {
+        feat: &feat,
+        values: Vec::with_capacity(circuit.n_params()),
+    };
+    let mut next_arc = 0;
+    for item in items {
+        if is_arc(item) {
+            let arc = arcs.get(next_arc).copied().unwrap_or(Arc {
+                apex_hz: (feat.f_range.0 * feat.f_range.1).sqrt(),
+                resistance: feat.r_arcs,
+                n: 0.85,
+            });
+            next_arc += 1;
+            g.arc(item, arc);
+        } else {
+            g.series_item(item, n_series_r);
+        }
+    }
+    let mut values = g.values;
+    // Clamp into the default bounds (strictly inside), whatever the heuristics produced.
+    for (v, p) in values.iter_mut().zip(circuit.params()) {
+        let (lo, hi) = p.default_bounds();
+        if !v.is_finite() {
+            *v = if hi.is_finite() { 0.5 * (lo + hi) } else { 1.0 };
+        }
+        if hi.is_finite() {
+            *v = v.clamp(lo + 1e-3 * (hi - lo), hi - 1e-3 * (hi - lo));
+        } else if *v <= lo {
+            *v = lo + 1e-12_f64.max(lo.abs() * 1e-3);
+        }
+    }
+    values
+}
+
+/// Chooses `slots` arcs: the largest detected ones, or detected plus interpolated ones, in decreasing frequency.
+fn arcs_for_slots(feat: &Features, slots: usize) -> Vec<Arc> {
+    let mut arcs = feat.arcs.clone();
+    if arcs.len() > slots {
+        // Keep the largest, then restore frequency order.
+        arcs.sort_by(|a, b| b.resistance.total_cmp(&a.resistance));
+        arcs.truncate(slots);
+        arcs.sort_by(|a, b| b.apex_hz.total_cmp(&a.apex_hz));
+        return arcs;
+    }
+    let (fhi, flo) = feat.f_range;
+    while arcs.len() < slots {
+        // Insert a synthetic arc in the widest gap (in log frequency) between existing apexes and the range ends.
+        let mut marks: Vec<f64> = vec![fhi];
+        marks.extend(arcs.iter().map(|a| a.apex_hz));
+        marks.push(flo);
+        let (mut best, mut width) = (0, f64::NEG_INFINITY);
+        for k in 0..marks.len() - 1 {
+            let w = (marks[k] / marks[k + 1]).ln();
+            if w > width {
+                best = k;
+                width = w;
+            }
+        }
+        let f_new = (marks[best] * marks[best + 1]).sqrt();
+        let r_new = feat.r_arcs / slots as f64;
+        arcs.insert(
+            best,
+            Arc {
+                apex_hz: f_new,
+                resistance: r_new,
+                n: 0.85,
+            },
+        );
+    }
+    // Distribute the share of R not covered by detected arcs onto none: the detected diameters are best kept.
+    arcs
+}
+
+struct Guesser<'a> {
+    feat: &'a Features,
+    values: Vec<f64>,
+}
+
+impl Guesser<'_> {
+    fn tail_values(&self) -> (f64, f64, f64) {
+        // (−Z″, ω, n) at the lowest frequency, or a weak capacitive tail when the spectrum shows none.
+        match self.feat.tail {
+            Some(t) => (t.neg_imag, TAU * t.freq_hz, t.n),
+            None => {
+                let w = TAU * self.feat.f_range.1;
+                (0.1 * self.feat.r_arcs.max(self.feat.r_inf), w, 0.8)
+            }
+        }
+    }
+
+    /// Values for an element in series at the top level (not part of an arc).
+    fn series_item(&mut self, node: &Node, n_series_r: usize) {
+        match node {
+            Node::Element(e) => self.series_element(e.kind(), n_series_r),
+            Node::Series(cs) | Node::Parallel(cs) => cs.iter().for_each(|c| self.series_item(c, n_series_r)),
+        }
+    }
+
+    fn series_element(&mut self, kind: ElementKind, n_series_r: usize) {
+        let f = self.feat;
+        let (gt, wt, nt) = self.tail_values();
+        let w_hi = TAU * f.f_range.0;
+        let v: Vec<f64> = match kind {
+            ElementKind::R => vec![(f.r_inf / n_series_r as f64).max(1e-6 * f.r_arcs)],
+            ElementKind::L => vec![f.inductance.max(1e-3 * f.r_arcs / w_hi)],
+            ElementKind::La => vec![f.inductance.max(1e-3 * f.r_arcs / w_hi), 0.95],
+            ElementKind::C => vec![1.0 / (wt * gt)],
+            ElementKind::Cpe => {
+                let n = nt.clamp(0.4, 1.0);
+                vec![1.0 / (gt * wt.powf(n) * (n * PI / 2.0).sin()), n]
+            }
+            ElementKind::W => vec![gt * wt.sqrt()],
+            ElementKind::Wo | ElementKind::Ws | ElementKind::Tlmq | ElementKind::G | ElementKind::Gs => {
+                self.diffusion(kind, gt, wt)
+            }
+            // Arc-like elements that were not given an arc slot.
+            ElementKind::Zarc => vec![f.r_arcs, 1.0 / wt, 0.85],
+            ElementKind::K => vec![f.r_arcs, 1.0 / wt],
+            ElementKind::Hn => vec![f.r_arcs, 1.0 / wt, 0.85, 0.9],
+        };
+        self.values.extend(v);
+    }
+
+    /// A diffusion element seen as the low-frequency tail: −Z″ = gt at ω = wt.
+    fn diffusion(&self, kind: ElementKind, gt: f64, wt: f64) -> Vec<f64> {
+        let f = self.feat;
+        // Warburg coefficient of the 45° region, and a time constant putting the transition near the lowest
+        // frequency, where the tail bends over.
+        let a_w = gt * wt.sqrt();
+        let tau = 3.0 / wt;
+        let r = (a_w * (2.0 * tau).sqrt()).max(1e-6 * f.r_arcs);
+        match kind {
+            ElementKind::Wo | ElementKind::Ws => vec![r, tau],
+            ElementKind::G => vec![r, tau],
+            ElementKind::Gs => vec![r, tau, 1.0],
+            _ => vec![r.max(f.r_arcs), 1.0 / (r.max(f.r_arcs) * wt), 0.85],
+        }
+    }
+
+    /// Values for an arc: a parallel group or an arc-like element, given its feature.
+    fn arc(&mut self, node: &Node, arc: Arc) {
+        let tau = 1.0 / (TAU * arc.apex_hz);
+        let n = arc.n.clamp(0.6, 1.0);
+        match node {
+            Node::Element(e) => {
+                let v = match e.kind() {
+                    ElementKind::Zarc => vec![arc.resistance, tau, n],
+                    ElementKind::K => vec![arc.resistance, tau],
+                    ElementKind::Hn => vec![arc.resistance, tau, n, 0.95],
+                    _ => vec![],
+                };
+                self.values.extend(v);
+            }
+            Node::Parallel(children) => {
+                for c in children {
+                    self.arc_branch(c, arc, tau, n);
+                }
+            }
+            Node::Series(_) => self.series_item(node, 1),
+        }
+    }
+
+    /// One branch of a parallel arc: resistive branches take the diameter, capacitive ones the apex.
+    fn arc_branch(&mut self, node: &Node, arc: Arc, tau: f64, n: f64) {
+        let r = arc.resistance;
+        match node {
+            Node::Element(e) => {
+                let v = match e.kind() {
+                    ElementKind::R => vec![r],
+                    ElementKind::C => vec![tau / r],
+                    ElementKind::Cpe => vec![tau.powf(n) / r, n],
+                    // A Warburg in parallel with R: |Z_W| = R at the apex, A_W·√(2/ω) = R.
+                    ElementKind::W => vec![r * (TAU * arc.apex_hz / 2.0).sqrt()],
+                    ElementKind::L => vec![r / (TAU * arc.apex_hz)],
+                    ElementKind::La => vec![r / (TAU * arc.apex_hz), 0.95],
+                    ElementKind::Zarc => vec![r, tau, n],
+                    ElementKind::K => vec![r, tau],
+                    ElementKind::Hn => vec![r, tau, n, 0.95],
+                    ElementKind::Wo | ElementKind::Ws | ElementKind::G | ElementKind::Gs => {
+                        let mut v = vec![r, tau];
+                        if e.kind() == ElementKind::Gs {
+                            v.push(1.0);
+                        }
+                        v
+                    }
+                    ElementKind::Tlmq => vec![r, tau.powf(n) / r, n],
+                };
+                self.values.extend(v);
+            }
+            // A resistive branch with a diffusion tail (Randles): R takes the diameter, the rest the tail.
+            Node::Series(cs) => {
+                let mut first_r = true;
+                for c in cs {
+                    match c {
+                        Node::Element(e) if e.kind() == ElementKind::R && first_r => {
+                            self.values.push(r);
+                            first_r = false;
+                        }
+                        other => self.series_item(other, 1),
+                    }
+                }
+            }
+            Node::Parallel(cs) => cs.iter().for_each(|c| self.arc_branch(c, arc, tau, n)),
+        }
+    }
+}

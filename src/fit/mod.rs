@@ -1,0 +1,617 @@
+//! Fitting a circuit to a spectrum: Levenberg–Marquardt with the analytic Jacobian, bounds by reparametrisation,
+//! fixed parameters, weighting, automatic start values, a seeded multi-start, and honest statistics.
+//!
+//! # Method
+//! The residual vector stacks the weighted real and imaginary deviations, r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ); w″ᵢ(Ẑ″ᵢ − Z″ᵢ)]
+//! (see [`Weighting`]), and Levenberg–Marquardt (the `levenberg-marquardt` crate, a MINPACK port) minimises Σ r².
+//! Bounded parameters are optimised in transformed coordinates: log for one-sided bounds, a scaled logistic for
+//! two-sided ones, so every trial point is feasible. The Jacobian is the circuit's analytic ∂Z/∂p, chained through
+//! the transforms; no finite differences are taken.
+//!
+//! Without user start values, [`guess`] derives them from the spectrum's shape (high-frequency intercept, arc
+//! diameters and apex frequencies, low-frequency tails), and the fit then runs from that start plus
+//! `multistart` log-uniform random starts within the bounds (seeded, in parallel with rayon), keeping the best.
+//!
+//! By default interchangeable series sub-circuits of the same shape, such as the two `p(R,CPE)` of
+//! `R0-p(R1,CPE1)-p(R2,CPE2)`, are reported in a canonical order: decreasing characteristic frequency from left to
+//! right. `R1` then means the same process across a temperature series.
+//!
+//! # Examples
+//! ```
+//! use eisfit::{fit, Circuit, FitOptions};
+//! use eisfit::simulate::{log_frequencies, simulate, Noise};
+//!
+//! let circuit: Circuit = "R0-p(R1,CPE1)-p(R2,CPE2)".parse()?;
+//! let truth = [5.5, 8.2, 1.44e-6, 0.85, 6.0, 1.5e-5, 0.9];
+//! let freq = log_frequencies(1e6, 1.0, 10)?;
+//! let data = simulate(&circuit, &truth, &freq, Some(Noise::new(0.002, 1)?))?;
+//!
+//! // No start values: they are derived from the spectrum.
+//! let report = fit(&circuit, &data, &FitOptions::default())?;
+//! assert!(report.converged);
+//! let r1 = report.parameter("R1").unwrap();
+//! assert!((r1.value - 8.2).abs() < 3.0 * r1.stderr.unwrap() + 0.05);
+//! # Ok::<(), eisfit::Error>(())
+//! ```
+
+mod canonical;
+pub mod guess;
+mod problem;
+mod report;
+mod series;
+mod transform;
+mod weighting;
+
+pub use report::{FitReport, ParameterEstimate, Residual};
+pub use series::{fit_series, SeriesFit};
+pub use weighting::Weighting;
+
+use crate::circuit::{Circuit, CircuitError, Evaluator};
+use crate::spectrum::{Spectrum, SpectrumError};
+use levenberg_marquardt::{LevenbergMarquardt, TerminationReason};
+use nalgebra::DVector;
+use problem::Problem;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
+use transform::Transform;
+
+/// Why a fit could not be run. (A fit that runs but does not converge is not an error: see
+/// [`FitReport::converged`].)
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FitError {
+    /// A parameter name in the options is not in the circuit.
+    #[error(transparent)]
+    Circuit(#[from] CircuitError),
+    /// Cropping or dropping points left too few.
+    #[error(transparent)]
+    Spectrum(#[from] SpectrumError),
+    /// A start value lies outside its bounds.
+    #[error("start value of {name} = {value} is outside its bounds ({lower}, {upper})")]
+    StartOutsideBounds {
+        /// Parameter name.
+        name: String,
+        /// Start value.
+        value: f64,
+        /// Lower bound.
+        lower: f64,
+        /// Upper bound.
+        upper: f64,
+    },
+    /// Bounds with lower ≥ upper, or NaN.
+    #[error("invalid bounds for {name}: ({lower}, {upper}); need lower < upper")]
+    InvalidBounds {
+        /// Parameter name.
+        name: String,
+        /// Lower bound.
+        lower: f64,
+        /// Upper bound.
+        upper: f64,
+    },
+    /// A start or fixed value that is not finite.
+    #[error("value of {name} must be finite, got {value}")]
+    NonFiniteValue {
+        /// Parameter name.
+        name: String,
+        /// The value.
+        value: f64,
+    },
+    /// Fewer residuals than free parameters.
+    #[error("{points} points give {} residuals, fewer than the {free} free parameters", 2 * points)]
+    TooFewPoints {
+        /// Points in the fitted range.
+        points: usize,
+        /// Free parameters.
+        free: usize,
+    },
+    /// Sigma weighting on a spectrum without standard deviations.
+    #[error("sigma weighting needs per-point standard deviations, and this spectrum has none")]
+    MissingSigma,
+    /// The start vector has the wrong length.
+    #[error("expected {expected} start values, got {got}")]
+    WrongLength {
+        /// The circuit's parameter count.
+        expected: usize,
+        /// Values given.
+        got: usize,
+    },
+}
+
+/// Options of a fit. `FitOptions::default()` fits every parameter from automatic start values with modulus
+/// weighting over the whole spectrum.
+///
+/// Parameter names accept both the contract's names (`CPE1.n`) and impedance.py's (`CPE1_1`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitOptions {
+    weighting: Weighting,
+    initial: Vec<(String, f64)>,
+    initial_vector: Option<Vec<f64>>,
+    fixed: Vec<(String, f64)>,
+    bounds: Vec<(String, f64, f64)>,
+    fmin: Option<f64>,
+    fmax: Option<f64>,
+    drop_inductive: bool,
+    multistart: usize,
+    seed: u64,
+    canonical_order: bool,
+    max_evaluations: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            weighting: Weighting::Modulus,
+            initial: Vec::new(),
+            initial_vector: None,
+            fixed: Vec::new(),
+            bounds: Vec::new(),
+            fmin: None,
+            fmax: None,
+            drop_inductive: false,
+            multistart: 8,
+            seed: 0,
+            canonical_order: true,
+            max_evaluations: 4000,
+        }
+    }
+}
+
+impl FitOptions {
+    /// The residual weighting (default [`Weighting::Modulus`]).
+    #[must_use]
+    pub fn with_weighting(mut self, w: Weighting) -> Self {
+        self.weighting = w;
+        self
+    }
+
+    /// A start value for one parameter; parameters without one get automatic start values.
+    #[must_use]
+    pub fn with_initial(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.initial.push((name.into(), value));
+        self
+    }
+
+    /// Start values for every parameter, in the circuit's order (overrides automatic ones; `with_initial` still
+    /// applies on top).
+    #[must_use]
+    pub fn with_initial_values(mut self, values: Vec<f64>) -> Self {
+        self.initial_vector = Some(values);
+        self
+    }
+
+    /// Holds a parameter fixed at `value`.
+    #[must_use]
+    pub fn with_fixed(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.fixed.push((name.into(), value));
+        self
+    }
+
+    /// Overrides a parameter's default bounds; use ±∞ for an open side.
+    #[must_use]
+    pub fn with_bounds(mut self, name: impl Into<String>, lower: f64, upper: f64) -> Self {
+        self.bounds.push((name.into(), lower, upper));
+        self
+    }
+
+    /// Fits only points with frequency ≥ `fmin` (Hz).
+    #[must_use]
+    pub fn with_fmin(mut self, fmin: f64) -> Self {
+        self.fmin = Some(fmin);
+        self
+    }
+
+    /// Fits only points with frequency ≤ `fmax` (Hz).
+    #[must_use]
+    pub fn with_fmax(mut self, fmax: f64) -> Self {
+        self.fmax = Some(fmax);
+        self
+    }
+
+    /// Drops inductive points (Im Z > 0) before fitting.
+    #[must_use]
+    pub fn with_drop_inductive(mut self, drop: bool) -> Self {
+        self.drop_inductive = drop;
+        self
+    }
+
+    /// Number of random starts in addition to the first (automatic or user) start; 0 runs only the first.
+    /// Default 8. Random starts run only when the first start leaves room for doubt: see [`fit`].
+    #[must_use]
+    pub fn with_multistart(mut self, n: usize) -> Self {
+        self.multistart = n;
+        self
+    }
+
+    /// Seed of the multi-start sampler (default 0): the same seed gives the same result.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Reports interchangeable series sub-circuits in canonical order (default `true`).
+    #[must_use]
+    pub fn with_canonical_order(mut self, on: bool) -> Self {
+        self.canonical_order = on;
+        self
+    }
+
+    /// Maximum residual evaluations per start (default 4000).
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    #[must_use]
+    pub fn with_max_evaluations(mut self, n: usize) -> Self {
+        assert!(n > 0, "max_evaluations must be > 0");
+        self.max_evaluations = n;
+        self
+    }
+
+    /// The weighting.
+    #[must_use]
+    pub fn weighting(&self) -> Weighting {
+        self.weighting
+    }
+
+    /// Whether start values were given for every parameter (then no automatic guess is needed).
+    fn has_full_start(&self, circuit: &Circuit) -> bool {
+        self.initial_vector
+            .as_ref()
+            .is_some_and(|v| v.len() == circuit.n_params())
+    }
+}
+
+/// The spectrum actually fitted: cropped and without inductive points if asked.
+fn prepare(spectrum: &Spectrum, o: &FitOptions) -> Result<Spectrum, FitError> {
+    let mut s = spectrum.clone();
+    if o.fmin.is_some() || o.fmax.is_some() {
+        s = s.cropped(o.fmin.unwrap_or(0.0), o.fmax.unwrap_or(f64::INFINITY))?;
+    }
+    if o.drop_inductive {
+        s = s.without_inductive()?;
+    }
+    Ok(s)
+}
+
+/// Resolved per-parameter settings.
+struct Setup {
+    bounds: Vec<(f64, f64)>,
+    fixed: Vec<Option<f64>>,
+    user_start: Vec<Option<f64>>,
+}
+
+fn resolve(circuit: &Circuit, o: &FitOptions) -> Result<Setup, FitError> {
+    let np = circuit.n_params();
+    let names = circuit.param_names();
+    let mut bounds = circuit.default_bounds();
+    for (name, lo, hi) in &o.bounds {
+        let i = circuit.param_index(name)?;
+        if lo.is_nan() || hi.is_nan() || lo >= hi {
+            return Err(FitError::InvalidBounds {
+                name: names[i].clone(),
+                lower: *lo,
+                upper: *hi,
+            });
+        }
+        bounds[i] = (*lo, *hi);
+    }
+    let mut fixed = vec![None; np];
+    for (name, v) in &o.fixed {
+        let i = circuit.param_index(name)?;
+        if !v.is_finite() {
+            return Err(FitError::NonFiniteValue {
+                name: names[i].clone(),
+                value: *v,
+            });
+        }
+        fixed[i] = Some(*v);
+    }
+    let mut user_start = vec![None; np];
+    if let Some(v) = &o.initial_vector {
+        if v.len() != np {
+            return Err(FitError::WrongLength {
+                expected: np,
+                got: v.len(),
+            });
+        }
+        user_start = v.iter().map(|x| Some(*x)).collect();
+    }
+    for (name, v) in &o.initial {
+        let i = circuit.param_index(name)?;
+        user_start[i] = Some(*v);
+    }
+    for i in 0..np {
+        if let Some(v) = user_start[i] {
+            if !v.is_finite() {
+                return Err(FitError::NonFiniteValue {
+                    name: names[i].clone(),
+                    value: v,
+                });
+            }
+            let (lo, hi) = bounds[i];
+            if fixed[i].is_none() && (v < lo || v > hi) {
+                return Err(FitError::StartOutsideBounds {
+                    name: names[i].clone(),
+                    value: v,
+                    lower: lo,
+                    upper: hi,
+                });
+            }
+        }
+    }
+    Ok(Setup {
+        bounds,
+        fixed,
+        user_start,
+    })
+}
+
+/// Moves a value that sits exactly on a bound slightly inside, so its transform is finite.
+fn nudge_inside(v: f64, (lo, hi): (f64, f64)) -> f64 {
+    let span = if lo.is_finite() && hi.is_finite() {
+        hi - lo
+    } else {
+        v.abs().max(1e-300)
+    };
+    let eps = 1e-6 * span;
+    if lo.is_finite() && v <= lo {
+        lo + eps.min(if hi.is_finite() { 0.5 * (hi - lo) } else { eps })
+    } else if hi.is_finite() && v >= hi {
+        hi - eps.min(if lo.is_finite() { 0.5 * (hi - lo) } else { eps })
+    } else {
+        v
+    }
+}
+
+/// Outcome of one local LM run.
+struct LocalFit {
+    params: Vec<f64>,
+    objective: f64,
+    termination: TerminationReason,
+    n_iterations: usize,
+    n_evaluations: usize,
+}
+
+/// Everything a local run needs that does not change between starts.
+struct Context<'a> {
+    circuit: &'a Circuit,
+    spectrum: &'a Spectrum,
+    w_re: Vec<f64>,
+    w_im: Vec<f64>,
+    free: Vec<usize>,
+    transforms: Vec<Transform>,
+    bounds: Vec<(f64, f64)>,
+    max_evaluations: usize,
+}
+
+impl Context<'_> {
+    fn local(&self, start: &[f64]) -> LocalFit {
+        let full: Vec<f64> = start
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                if self.free.contains(&i) {
+                    nudge_inside(v, self.bounds[i])
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let x0 = DVector::from_iterator(
+            self.free.len(),
+            self.free
+                .iter()
+                .zip(&self.transforms)
+                .map(|(&i, t)| t.to_internal(full[i])),
+        );
+        let ev = Evaluator::new(self.circuit, self.spectrum.freq_hz());
+        let problem = Problem::new(
+            ev,
+            self.spectrum.z(),
+            &self.w_re,
+            &self.w_im,
+            full,
+            &self.free,
+            &self.transforms,
+            x0,
+        );
+        let n = self.free.len().max(1);
+        let lm = LevenbergMarquardt::new()
+            .with_ftol(1e-12)
+            .with_xtol(1e-10)
+            .with_gtol(1e-12)
+            .with_patience(self.max_evaluations.div_ceil(n + 1).max(1));
+        let (problem, report) = lm.minimize(problem);
+        LocalFit {
+            params: problem.full_params(),
+            objective: 2.0 * report.objective_function,
+            termination: report.termination,
+            n_iterations: problem.n_jacobians.get(),
+            n_evaluations: problem.n_residuals.get(),
+        }
+    }
+}
+
+fn termination_text(t: &TerminationReason) -> String {
+    match t {
+        TerminationReason::Converged { ftol, xtol } => match (ftol, xtol) {
+            (true, true) => "converged (ftol and xtol)".into(),
+            (true, false) => "converged (ftol)".into(),
+            _ => "converged (xtol)".into(),
+        },
+        TerminationReason::Orthogonal => "converged (gtol: gradient orthogonal to residuals)".into(),
+        TerminationReason::ResidualsZero => "converged (residuals are zero)".into(),
+        TerminationReason::LostPatience => "stopped: maximum number of evaluations reached".into(),
+        TerminationReason::NoImprovementPossible(what) => format!("converged to machine precision ({what})"),
+        TerminationReason::Numerical(what) => format!("failed: non-finite values in {what}"),
+        TerminationReason::User(what) => format!("failed: {what} could not be evaluated"),
+        other => format!("failed: {other:?}"),
+    }
+}
+
+fn is_converged(t: &TerminationReason, objective: f64) -> bool {
+    // Reaching machine precision before the tolerances is a converged fit too: the minimum is as exact as f64
+    // can resolve it.
+    objective.is_finite() && (t.was_successful() || matches!(t, TerminationReason::NoImprovementPossible(_)))
+}
+
+/// Fits `circuit` to `spectrum`.
+///
+/// Without start values for every parameter, the missing ones come from [`guess::initial_guess`]. The fit runs
+/// from that start; when it does not converge, or the options ask for more starts and no user start was given,
+/// `multistart` further starts drawn log-uniformly within the bounds run in parallel and the best objective wins.
+/// [`FitReport::n_starts`] and [`FitReport::n_starts_at_best`] say how many ran and how many found the best.
+///
+/// # Errors
+/// [`FitError`] for unknown parameter names, invalid bounds, start values outside their bounds, too few points,
+/// or sigma weighting without σ. A fit that runs but does not converge is returned as `Ok` with
+/// `converged == false`.
+pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Result<FitReport, FitError> {
+    let data = prepare(spectrum, options)?;
+    let setup = resolve(circuit, options)?;
+    let np = circuit.n_params();
+    let free: Vec<usize> = (0..np).filter(|&i| setup.fixed[i].is_none()).collect();
+    if 2 * data.len() < free.len() {
+        return Err(FitError::TooFewPoints {
+            points: data.len(),
+            free: free.len(),
+        });
+    }
+    let (w_re, w_im) = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
+    let transforms: Vec<Transform> = free
+        .iter()
+        .map(|&i| Transform::for_bounds(setup.bounds[i].0, setup.bounds[i].1))
+        .collect();
+    let ctx = Context {
+        circuit,
+        spectrum: &data,
+        w_re,
+        w_im,
+        free,
+        transforms,
+        bounds: setup.bounds.clone(),
+        max_evaluations: options.max_evaluations,
+    };
+
+    // The first start: user values where given, guessed values elsewhere, fixed values where fixed.
+    let user_complete = options.has_full_start(circuit) || setup.user_start.iter().all(Option::is_some);
+    let guessed = if user_complete {
+        vec![0.0; np]
+    } else {
+        guess::initial_guess(circuit, &data)
+    };
+    let first: Vec<f64> = (0..np)
+        .map(|i| setup.fixed[i].or(setup.user_start[i]).unwrap_or(guessed[i]))
+        .collect();
+
+    let mut runs = vec![ctx.local(&first)];
+    let first_ok = is_converged(&runs[0].termination, runs[0].objective);
+    // Extra starts when the user did not pin the start, or when the first start failed.
+    if options.multistart > 0 && !ctx.free.is_empty() && (!user_complete || !first_ok) {
+        let starts = random_starts(&first, &ctx, options.multistart, options.seed);
+        let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
+        runs.extend(extra);
+    }
+    let n_starts = runs.len();
+    let score = |r: &LocalFit| {
+        if is_converged(&r.termination, r.objective) {
+            r.objective
+        } else {
+            f64::INFINITY
+        }
+    };
+    let best_idx = (0..runs.len())
+        .min_by(|&a, &b| {
+            score(&runs[a])
+                .total_cmp(&score(&runs[b]))
+                .then(runs[a].objective.total_cmp(&runs[b].objective))
+        })
+        .unwrap_or(0);
+    let best_obj = runs[best_idx].objective;
+    let n_at_best = runs
+        .iter()
+        .filter(|r| {
+            is_converged(&r.termination, r.objective)
+                && (r.objective - best_obj).abs() <= 1e-6 * best_obj.abs().max(1e-300)
+        })
+        .count()
+        .max(1);
+    let best = runs.swap_remove(best_idx);
+
+    let mut params = best.params;
+    if options.canonical_order {
+        canonical::reorder(circuit, &mut params, &setup.fixed);
+    }
+    let stats = report::compute(&report::StatsInput {
+        circuit,
+        freq_hz: data.freq_hz(),
+        data: data.z(),
+        w_re: &ctx.w_re,
+        w_im: &ctx.w_im,
+        params: &params,
+        free: &ctx.free,
+        bounds: &setup.bounds,
+    });
+    let converged = is_converged(&best.termination, best.objective);
+    let mut warnings = stats.warnings;
+    if !converged {
+        warnings.insert(
+            0,
+            format!("the fit did not converge: {}", termination_text(&best.termination)),
+        );
+    }
+    Ok(FitReport {
+        circuit: circuit.to_string(),
+        converged,
+        termination: termination_text(&best.termination),
+        parameters: stats.estimates,
+        chi2: stats.chi2,
+        reduced_chi2: stats.reduced_chi2,
+        pseudo_chi2: stats.pseudo_chi2,
+        rmse: stats.rmse,
+        aic: stats.aic,
+        bic: stats.bic,
+        n_points: data.len(),
+        n_free: ctx.free.len(),
+        dof: stats.dof,
+        n_iterations: best.n_iterations,
+        n_evaluations: best.n_evaluations,
+        n_starts,
+        n_starts_at_best: n_at_best,
+        weighting: options.weighting.to_string(),
+        covariance: stats.covariance,
+        correlation: stats.correlation,
+        residuals: stats.residuals,
+        warnings,
+    })
+}
+
+/// Random starts: each free parameter drawn log-uniformly within a window around the first start (two decades
+/// each way, clipped to the bounds) or uniformly for two-sided bounds.
+fn random_starts(first: &[f64], ctx: &Context, n: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let mut s = first.to_vec();
+            for &i in &ctx.free {
+                let (lo, hi) = ctx.bounds[i];
+                let v = first[i];
+                s[i] = if lo.is_finite() && hi.is_finite() {
+                    let a = lo + 0.02 * (hi - lo);
+                    let b = hi - 0.02 * (hi - lo);
+                    rng.random_range(a..b)
+                } else if v > 0.0 && lo >= 0.0 {
+                    let l = v.ln();
+                    let span = 2.0 * std::f64::consts::LN_10;
+                    (l + rng.random_range(-span..span)).exp()
+                } else {
+                    v + v.abs().max(1.0) * rng.random_range(-1.0..1.0)
+                };
+            }
+            s
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

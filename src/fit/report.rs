@@ -1,0 +1,365 @@
+//! The result of a fit: parameter estimates with uncertainties, goodness-of-fit statistics and diagnostics.
+
+use crate::circuit::{Circuit, Evaluator};
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::fmt;
+
+/// One fitted parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterEstimate {
+    /// Name, e.g. `CPE1.n`.
+    pub name: String,
+    /// Fitted (or fixed) value, SI units.
+    pub value: f64,
+    /// Standard error, `None` when fixed or when the Jacobian was too singular to give one.
+    pub stderr: Option<f64>,
+    /// 95 % confidence interval `[low, high]` from Student's t with ν = 2N − p degrees of freedom.
+    pub ci95: Option<[f64; 2]>,
+    /// Standard error relative to |value|, in percent.
+    pub rel_err_percent: Option<f64>,
+    /// SI unit as ASCII (`Ohm`, `F`, `S s^n`), empty when dimensionless.
+    pub unit: String,
+    /// Held fixed during the fit.
+    pub fixed: bool,
+    /// Ended at (within 1e-6 of the range of) one of its bounds.
+    pub at_bound: bool,
+}
+
+/// Relative residual of one point: (Z − Ẑ)/|Ẑ| for each part.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Residual {
+    /// Frequency in Hz.
+    pub frequency_hz: f64,
+    /// (Z′ − Ẑ′)/|Ẑ|.
+    pub real: f64,
+    /// (Z″ − Ẑ″)/|Ẑ|.
+    pub imag: f64,
+}
+
+/// Everything a fit found. Serialises to the JSON object of the CLI contract.
+///
+/// Statistics, with N points, n = 2N residuals, k free parameters and ν = n − k:
+/// - `chi2` = Σ rᵢ², the weighted sum of squares the fit minimised;
+/// - `reduced_chi2` = χ²/ν, which is ≈ 1 when the weights are true inverse standard deviations;
+/// - `pseudo_chi2` = Σ [(Z′ − Ẑ′)² + (Z″ − Ẑ″)²]/|Ẑ|², Boukamp's pseudo-χ² (Solid State Ionics 77 (1995) 247),
+///   independent of the weighting used;
+/// - `rmse` = √(Σ|Z − Ẑ|²/n) in Ω;
+/// - `aic` = n·ln(χ²/n) + 2k and `bic` = n·ln(χ²/n) + k·ln n (Gaussian likelihood up to a constant); compare
+///   them only between fits of the same data with the same weighting.
+///
+/// Standard errors come from Cov = s²·(JᵀWJ)⁻¹ with s² = χ²/ν, evaluated in the external parameters (so no
+/// delta-method step through the bound transforms is needed: the two agree to first order and this one is
+/// better conditioned near a bound).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitReport {
+    /// The circuit, impedance.py notation.
+    pub circuit: String,
+    /// Whether the optimiser met a convergence criterion with a finite objective.
+    pub converged: bool,
+    /// Why the optimiser stopped.
+    pub termination: String,
+    /// Fitted parameters, in the circuit's order.
+    pub parameters: Vec<ParameterEstimate>,
+    /// Weighted sum of squared residuals.
+    pub chi2: f64,
+    /// χ²/ν.
+    pub reduced_chi2: f64,
+    /// Boukamp's pseudo-χ².
+    pub pseudo_chi2: f64,
+    /// Root-mean-square error of the real and imaginary parts, Ω.
+    pub rmse: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Number of frequencies fitted.
+    pub n_points: usize,
+    /// Number of free parameters.
+    pub n_free: usize,
+    /// Degrees of freedom ν = 2N − k.
+    pub dof: usize,
+    /// LM iterations (Jacobian evaluations) of the winning start.
+    pub n_iterations: usize,
+    /// Residual evaluations of the winning start.
+    pub n_evaluations: usize,
+    /// How many starts were run.
+    pub n_starts: usize,
+    /// How many starts reached the best objective (within 1e-6 relative).
+    pub n_starts_at_best: usize,
+    /// Weighting used.
+    pub weighting: String,
+    /// Covariance matrix over all parameters (zero rows and columns for fixed ones), `None` when singular.
+    pub covariance: Option<Vec<Vec<f64>>>,
+    /// Correlation matrix, as `covariance`.
+    pub correlation: Option<Vec<Vec<f64>>>,
+    /// Per-point relative residuals.
+    pub residuals: Vec<Residual>,
+    /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters.
+    pub warnings: Vec<String>,
+}
+
+impl FitReport {
+    /// Fitted values of all parameters, in the circuit's order.
+    #[must_use]
+    pub fn values(&self) -> Vec<f64> {
+        self.parameters.iter().map(|p| p.value).collect()
+    }
+
+    /// The estimate of a parameter by exact name.
+    #[must_use]
+    pub fn parameter(&self, name: &str) -> Option<&ParameterEstimate> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}
+
+/// Inputs to the statistics, gathered by the fitter.
+pub(crate) struct StatsInput<'a> {
+    pub circuit: &'a Circuit,
+    pub freq_hz: &'a [f64],
+    pub data: &'a [Complex64],
+    pub w_re: &'a [f64],
+    pub w_im: &'a [f64],
+    pub params: &'a [f64],
+    pub free: &'a [usize],
+    pub bounds: &'a [(f64, f64)],
+}
+
+/// Values computed from a final parameter vector.
+pub(crate) struct Stats {
+    pub chi2: f64,
+    pub reduced_chi2: f64,
+    pub pseudo_chi2: f64,
+    pub rmse: f64,
+    pub aic: f64,
+    pub bic: f64,
+    pub dof: usize,
+    pub estimates: Vec<ParameterEstimate>,
+    pub covariance: Option<Vec<Vec<f64>>>,
+    pub correlation: Option<Vec<Vec<f64>>>,
+    pub residuals: Vec<Residual>,
+    pub warnings: Vec<String>,
+}
+
+/// Ratio of smallest to largest singular value of the column-scaled Jacobian below which the covariance is not
+/// reported: the parameters are then not separately determined by the data.
+const SINGULAR_RCOND: f64 = 1e-12;
+
+#[allow(clippy::needless_range_loop)] // i indexes four parallel arrays
+pub(crate) fn compute(inp: &StatsInput) -> Stats {
+    let n = inp.data.len();
+    let np = inp.params.len();
+    let k = inp.free.len();
+    let mut ev = Evaluator::new(inp.circuit, inp.freq_hz);
+    let mut z = vec![Complex64::new(0.0, 0.0); n];
+    let mut jac = vec![Complex64::new(0.0, 0.0); n * np];
+    ev.impedance_and_jacobian(inp.params, &mut z, &mut jac);
+
+    let mut chi2 = 0.0;
+    let mut pseudo = 0.0;
+    let mut sq = 0.0;
+    let mut residuals = Vec::with_capacity(n);
+    for i in 0..n {
+        let d = inp.data[i] - z[i];
+        chi2 += (inp.w_re[i] * d.re).powi(2) + (inp.w_im[i] * d.im).powi(2);
+        let m2 = z[i].norm_sqr().max(f64::MIN_POSITIVE);
+        pseudo += d.norm_sqr() / m2;
+        sq += d.norm_sqr();
+        let m = m2.sqrt();
+        residuals.push(Residual {
+            frequency_hz: inp.freq_hz[i],
+            real: d.re / m,
+            imag: d.im / m,
+        });
+    }
+    let n_res = 2 * n;
+    let dof = n_res.saturating_sub(k);
+    let s2 = if dof > 0 { chi2 / dof as f64 } else { f64::NAN };
+    let nf = n_res as f64;
+    let ln_term = nf * (chi2.max(f64::MIN_POSITIVE) / nf).ln();
+    let aic = ln_term + 2.0 * k as f64;
+    let bic = ln_term + k as f64 * nf.ln();
+
+    // Weighted Jacobian over the free parameters, columns scaled to unit norm for a well-conditioned SVD.
+    let mut warnings = Vec::new();
+    let mut cov_free: Option<DMatrix<f64>> = None;
+    if k > 0 && dof > 0 {
+        let mut a = DMatrix::<f64>::zeros(n_res, k);
+        for (c, &p) in inp.free.iter().enumerate() {
+            for i in 0..n {
+                a[(i, c)] = inp.w_re[i] * jac[p * n + i].re;
+                a[(n + i, c)] = inp.w_im[i] * jac[p * n + i].im;
+            }
+        }
+        let scale: Vec<f64> = (0..k).map(|c| a.column(c).norm()).collect();
+        if scale.iter().all(|s| *s > 0.0 && s.is_finite()) {
+            for (c, s) in scale.iter().enumerate() {
+                a.column_mut(c).scale_mut(1.0 / s);
+            }
+            let svd = a.svd(false, true);
+            let sv = &svd.singular_values;
+            let smax = sv.max();
+            let smin = sv.min();
+            if smin > SINGULAR_RCOND * smax {
+                if let Some(vt) = &svd.v_t {
+                    // (AᵀA)⁻¹ = V Σ⁻² Vᵀ, then undo the column scaling.
+                    let mut c = DMatrix::<f64>::zeros(k, k);
+                    for r in 0..k {
+                        for q in 0..k {
+                            let mut acc = 0.0;
+                            for m in 0..k {
+                                acc += vt[(m, r)] * vt[(m, q)] / (sv[m] * sv[m]);
+                            }
+                            c[(r, q)] = acc * s2 / (scale[r] * scale[q]);
+                        }
+                    }
+                    cov_free = Some(c);
+                }
+            }
+        }
+        if cov_free.is_none() {
+            warnings.push(
+                "the Jacobian is too singular to give standard errors: some parameters are not determined by the \
+                 data (fix or remove them)"
+                    .to_string(),
+            );
+        }
+    }
+
+    let t95 = if dof > 0 {
+        StudentsT::new(0.0, 1.0, dof as f64)
+            .map(|t| t.inverse_cdf(0.975))
+            .unwrap_or(1.96)
+    } else {
+        f64::NAN
+    };
+    let names = inp.circuit.param_names();
+    let mut estimates = Vec::with_capacity(np);
+    for (i, meta) in inp.circuit.params().iter().enumerate() {
+        let value = inp.params[i];
+        let free_pos = inp.free.iter().position(|&f| f == i);
+        let stderr = match (free_pos, &cov_free) {
+            (Some(c), Some(cov)) => Some(cov[(c, c)].max(0.0).sqrt()),
+            _ => None,
+        };
+        let (lo, hi) = inp.bounds[i];
+        let at_bound = free_pos.is_some() && near_bound(value, lo, hi);
+        if at_bound {
+            warnings.push(format!("{} = {value:.6e} is at a bound ({lo}, {hi})", names[i]));
+        }
+        let rel = stderr.and_then(|s| (value.abs() > 0.0).then(|| 100.0 * s / value.abs()));
+        if let Some(r) = rel {
+            if r > 100.0 {
+                warnings.push(format!(
+                    "{}: standard error is {r:.0} % of the value; the data do not determine it",
+                    names[i]
+                ));
+            }
+        }
+        estimates.push(ParameterEstimate {
+            name: names[i].clone(),
+            value,
+            stderr,
+            ci95: stderr.map(|s| [value - t95 * s, value + t95 * s]),
+            rel_err_percent: rel,
+            unit: meta.unit().to_string(),
+            fixed: free_pos.is_none(),
+            at_bound,
+        });
+    }
+
+    let (covariance, correlation) = match &cov_free {
+        Some(cf) => {
+            let mut cov = vec![vec![0.0; np]; np];
+            let mut cor = vec![vec![0.0; np]; np];
+            for (a, &pa) in inp.free.iter().enumerate() {
+                for (b, &pb) in inp.free.iter().enumerate() {
+                    cov[pa][pb] = cf[(a, b)];
+                    let d = (cf[(a, a)] * cf[(b, b)]).sqrt();
+                    cor[pa][pb] = if d > 0.0 { cf[(a, b)] / d } else { 0.0 };
+                }
+            }
+            for (a, &pa) in inp.free.iter().enumerate() {
+                for &pb in &inp.free[a + 1..] {
+                    if cor[pa][pb].abs() > 0.99 {
+                        warnings.push(format!(
+                            "{} and {} are strongly correlated (r = {:.4})",
+                            names[pa], names[pb], cor[pa][pb]
+                        ));
+                    }
+                }
+            }
+            (Some(cov), Some(cor))
+        }
+        None => (None, None),
+    };
+
+    Stats {
+        chi2,
+        reduced_chi2: s2,
+        pseudo_chi2: pseudo,
+        rmse: (sq / nf).sqrt(),
+        aic,
+        bic,
+        dof,
+        estimates,
+        covariance,
+        correlation,
+        residuals,
+        warnings,
+    }
+}
+
+/// Within 1e-6 of the bound, relative to the range (finite bounds) or to the value (a bound at zero).
+fn near_bound(v: f64, lo: f64, hi: f64) -> bool {
+    if lo.is_finite() && hi.is_finite() {
+        let r = hi - lo;
+        return (v - lo) <= 1e-6 * r || (hi - v) <= 1e-6 * r;
+    }
+    // A positive parameter driven towards 0 shrinks by orders of magnitude; 1e-300 is the floor of f64 and any
+    // value that close to the bound (relative to the bound's own scale) is effectively on it.
+    (lo.is_finite() && v - lo <= 1e-12 * lo.abs().max(1e-300))
+        || (hi.is_finite() && hi - v <= 1e-12 * hi.abs().max(1e-300))
+}
+
+impl fmt::Display for FitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}  {}  ({}, {} iterations, {} points)",
+            self.circuit,
+            if self.converged { "converged" } else { "NOT CONVERGED" },
+            self.termination,
+            self.n_iterations,
+            self.n_points
+        )?;
+        for p in &self.parameters {
+            let err = match (p.fixed, p.stderr, p.rel_err_percent) {
+                (true, _, _) => "fixed".to_string(),
+                (false, Some(s), Some(r)) => format!("± {s:.3e} ({r:.2} %)"),
+                (false, Some(s), None) => format!("± {s:.3e}"),
+                (false, None, _) => "± n/a".to_string(),
+            };
+            writeln!(
+                f,
+                "  {:<12} {:>13.6e} {:<8} {}{}",
+                p.name,
+                p.value,
+                p.unit,
+                err,
+                if p.at_bound { "  [at bound]" } else { "" }
+            )?;
+        }
+        writeln!(
+            f,
+            "  chi2 = {:.4e}, reduced chi2 = {:.4e}, pseudo chi2 = {:.4e}, AIC = {:.2}, BIC = {:.2}",
+            self.chi2, self.reduced_chi2, self.pseudo_chi2, self.aic, self.bic
+        )?;
+        for w in &self.warnings {
+            writeln!(f, "  warning: {w}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,69 @@
+//! Fitting an ordered series of spectra (temperatures, cycles), each started from the previous result.
+
+use super::{fit, FitError, FitOptions, FitReport};
+use crate::circuit::Circuit;
+use crate::spectrum::Spectrum;
+use serde::Serialize;
+
+/// The fits of a series, in input order.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesFit {
+    /// One result per spectrum: a report, or the error that prevented the fit.
+    pub fits: Vec<Result<FitReport, String>>,
+    /// For each spectrum, whether its fit was started from the previous result (`true`) or from automatic start
+    /// values (`false`: the first spectrum, or a warm start that did not converge).
+    pub warm_started: Vec<bool>,
+}
+
+/// Fits `spectra` in order. The first is fitted with `options`; each next one starts from the previous converged
+/// parameters (no extra random starts). When that warm start does not converge, the spectrum is fitted again with
+/// `options` as given (automatic start values and multi-start), which is reported in
+/// [`SeriesFit::warm_started`].
+///
+/// This is the workflow of a temperature series or of tracking resistances over cycles: neighbouring spectra
+/// have similar parameters, and starting from the neighbour keeps the labelling of the arcs consistent.
+///
+/// # Examples
+/// ```
+/// use eisfit::{fit_series, Circuit, FitOptions};
+/// use eisfit::simulate::{log_frequencies, simulate};
+///
+/// let c: Circuit = "R0-p(R1,CPE1)".parse()?;
+/// let f = log_frequencies(1e6, 1.0, 8)?;
+/// let spectra: Vec<_> = [100.0, 60.0, 35.0]
+///     .iter()
+///     .map(|&r| simulate(&c, &[5.0, r, 1e-6, 0.9], &f, None))
+///     .collect::<Result<_, _>>()?;
+/// let series = fit_series(&c, &spectra, &FitOptions::default());
+/// assert_eq!(series.warm_started, [false, true, true]);
+/// let r1 = series.fits[2].as_ref().unwrap().parameter("R1").unwrap().value;
+/// assert!((r1 - 35.0).abs() < 1e-6);
+/// # Ok::<(), eisfit::Error>(())
+/// ```
+#[must_use]
+pub fn fit_series(circuit: &Circuit, spectra: &[Spectrum], options: &FitOptions) -> SeriesFit {
+    let mut fits = Vec::with_capacity(spectra.len());
+    let mut warm = Vec::with_capacity(spectra.len());
+    let mut previous: Option<Vec<f64>> = None;
+    for s in spectra {
+        let attempt: Option<Result<FitReport, FitError>> = previous.as_ref().map(|p| {
+            let o = options.clone().with_initial_values(p.clone()).with_multistart(0);
+            fit(circuit, s, &o)
+        });
+        let (result, was_warm) = match attempt {
+            Some(Ok(r)) if r.converged => (Ok(r), true),
+            _ => (fit(circuit, s, options), false),
+        };
+        if let Ok(r) = &result {
+            if r.converged {
+                previous = Some(r.values());
+            }
+        }
+        fits.push(result.map_err(|e| e.to_string()));
+        warm.push(was_warm);
+    }
+    SeriesFit {
+        fits,
+        warm_started: warm,
+    }
+}

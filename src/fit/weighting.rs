@@ -1,0 +1,84 @@
+//! Weighting schemes for the residuals.
+
+use crate::spectrum::Spectrum;
+use serde::{Deserialize, Serialize};
+
+/// How the real and imaginary residuals of each point are weighted.
+///
+/// The fit minimises Σᵢ [w′ᵢ²(Z′ᵢ − Ẑ′ᵢ)² + w″ᵢ²(Z″ᵢ − Ẑ″ᵢ)²].
+///
+/// | weighting | w′ᵢ | w″ᵢ | when to use |
+/// |---|---|---|---|
+/// | [`Modulus`](Weighting::Modulus) (default) | 1/\|Zᵢ\| | 1/\|Zᵢ\| | most spectra: every point counts in proportion to its size, as with a constant relative error |
+/// | [`Unit`](Weighting::Unit) | 1 | 1 | errors of constant absolute size; what impedance.py does by default |
+/// | [`Proportional`](Weighting::Proportional) | 1/\|Z′ᵢ\| | 1/\|Z″ᵢ\| | separate relative errors on each part; over-weights points where a part crosses zero |
+/// | [`Sigma`](Weighting::Sigma) | 1/σ′ᵢ | 1/σ″ᵢ | known standard deviations, attached with [`Spectrum::with_sigma`] |
+///
+/// The weights use the measured values, so they stay fixed during a fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Weighting {
+    /// 1/|Zᵢ| on both parts.
+    #[default]
+    Modulus,
+    /// No weighting.
+    Unit,
+    /// 1/|Z′ᵢ| and 1/|Z″ᵢ|.
+    Proportional,
+    /// 1/σ′ᵢ and 1/σ″ᵢ from the spectrum's standard deviations.
+    Sigma,
+}
+
+impl std::str::FromStr for Weighting {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "modulus" => Ok(Weighting::Modulus),
+            "unit" | "none" => Ok(Weighting::Unit),
+            "proportional" => Ok(Weighting::Proportional),
+            "sigma" => Ok(Weighting::Sigma),
+            other => Err(format!(
+                "unknown weighting '{other}'; expected modulus, unit, proportional or sigma"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Weighting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Weighting::Modulus => "modulus",
+            Weighting::Unit => "unit",
+            Weighting::Proportional => "proportional",
+            Weighting::Sigma => "sigma",
+        })
+    }
+}
+
+impl Weighting {
+    /// Per-point weights (w′, w″), or `None` for [`Weighting::Sigma`] on a spectrum without σ.
+    pub(crate) fn weights(self, s: &Spectrum) -> Option<(Vec<f64>, Vec<f64>)> {
+        let z = s.z();
+        // A floor keeps a part that is exactly zero from getting an infinite weight.
+        let floor = |v: f64, m: f64| v.abs().max(1e-12 * m).max(f64::MIN_POSITIVE);
+        Some(match self {
+            Weighting::Unit => (vec![1.0; z.len()], vec![1.0; z.len()]),
+            Weighting::Modulus => {
+                let w: Vec<f64> = z.iter().map(|z| 1.0 / floor(z.norm(), 1.0)).collect();
+                (w.clone(), w)
+            }
+            Weighting::Proportional => (
+                z.iter().map(|z| 1.0 / floor(z.re, z.norm())).collect(),
+                z.iter().map(|z| 1.0 / floor(z.im, z.norm())).collect(),
+            ),
+            Weighting::Sigma => {
+                let sig = s.sigma()?;
+                (
+                    sig.iter().map(|s| 1.0 / s.re).collect(),
+                    sig.iter().map(|s| 1.0 / s.im).collect(),
+                )
+            }
+        })
+    }
+}

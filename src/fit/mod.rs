@@ -132,6 +132,7 @@ pub struct FitOptions {
     fmax: Option<f64>,
     drop_inductive: bool,
     multistart: usize,
+    multistart_forced: bool,
     seed: u64,
     canonical_order: bool,
     max_evaluations: usize,
@@ -149,6 +150,7 @@ impl Default for FitOptions {
             fmax: None,
             drop_inductive: false,
             multistart: 8,
+            multistart_forced: false,
             seed: 0,
             canonical_order: true,
             max_evaluations: 4000,
@@ -214,11 +216,13 @@ impl FitOptions {
         self
     }
 
-    /// Number of random starts in addition to the first (automatic or user) start; 0 runs only the first.
-    /// Default 8. Random starts run only when the first start leaves room for doubt: see [`fit`].
+    /// Runs `n` random starts in addition to the first (automatic or user) start, always; 0 runs only the first.
+    ///
+    /// By default up to 8 random starts run, and only when the first start leaves room for doubt (see [`fit`]).
     #[must_use]
     pub fn with_multistart(mut self, n: usize) -> Self {
         self.multistart = n;
+        self.multistart_forced = true;
         self
     }
 
@@ -458,8 +462,10 @@ fn is_converged(t: &TerminationReason, objective: f64) -> bool {
 /// Fits `circuit` to `spectrum`.
 ///
 /// Without start values for every parameter, the missing ones come from [`guess::initial_guess`]. The fit runs
-/// from that start; when it does not converge, or the options ask for more starts and no user start was given,
-/// `multistart` further starts drawn log-uniformly within the bounds run in parallel and the best objective wins.
+/// from that start. When it does not converge, ends with a parameter on a bound, or leaves parameters undetermined
+/// (a singular Jacobian), up to 8 further starts, drawn log-uniformly around the first within the bounds, run in
+/// parallel and the best converged objective wins; [`FitOptions::with_multistart`] sets their number and makes them
+/// run always.
 /// [`FitReport::n_starts`] and [`FitReport::n_starts_at_best`] say how many ran and how many found the best.
 ///
 /// # Errors
@@ -505,9 +511,10 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         .collect();
 
     let mut runs = vec![ctx.local(&first)];
-    let first_ok = is_converged(&runs[0].termination, runs[0].objective);
-    // Extra starts when the user did not pin the start, or when the first start failed.
-    if options.multistart > 0 && !ctx.free.is_empty() && (!user_complete || !first_ok) {
+    // Extra starts when asked for, or when the first start leaves room for doubt: it did not converge, or it ended
+    // with a parameter on a bound or with parameters the data do not determine, the usual signs of a wrong basin.
+    let doubtful = !is_converged(&runs[0].termination, runs[0].objective) || !first_fit_is_clean(&ctx, &runs[0]);
+    if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
         let starts = random_starts(&first, &ctx, options.multistart, options.seed);
         let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
         runs.extend(extra);
@@ -520,13 +527,18 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             f64::INFINITY
         }
     };
-    let best_idx = (0..runs.len())
-        .min_by(|&a, &b| {
-            score(&runs[a])
-                .total_cmp(&score(&runs[b]))
-                .then(runs[a].objective.total_cmp(&runs[b].objective))
-        })
-        .unwrap_or(0);
+    let min_score = runs.iter().map(score).fold(f64::INFINITY, f64::min);
+    // The earliest start within 1e-9 of the best objective wins ties, so that a good first start keeps its
+    // iteration count in the report; with no converged start, the lowest objective.
+    let best_idx = if min_score.is_finite() {
+        runs.iter()
+            .position(|r| score(r) <= min_score + 1e-9 * min_score.abs())
+            .unwrap_or(0)
+    } else {
+        (0..runs.len())
+            .min_by(|&a, &b| runs[a].objective.total_cmp(&runs[b].objective))
+            .unwrap_or(0)
+    };
     let best_obj = runs[best_idx].objective;
     let n_at_best = runs
         .iter()
@@ -584,6 +596,29 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         residuals: stats.residuals,
         warnings,
     })
+}
+
+/// Whether a converged first start looks like the right basin: no free parameter on a bound, and a Jacobian of
+/// full rank (every parameter determined).
+fn first_fit_is_clean(ctx: &Context, run: &LocalFit) -> bool {
+    let on_bound = ctx.free.iter().any(|&i| {
+        let (lo, hi) = ctx.bounds[i];
+        report::near_bound(run.params[i], lo, hi)
+    });
+    if on_bound {
+        return false;
+    }
+    let stats = report::compute(&report::StatsInput {
+        circuit: ctx.circuit,
+        freq_hz: ctx.spectrum.freq_hz(),
+        data: ctx.spectrum.z(),
+        w_re: &ctx.w_re,
+        w_im: &ctx.w_im,
+        params: &run.params,
+        free: &ctx.free,
+        bounds: &ctx.bounds,
+    });
+    stats.covariance.is_some()
 }
 
 /// Random starts: each free parameter drawn log-uniformly within a window around the first start (two decades

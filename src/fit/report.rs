@@ -313,7 +313,7 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
 }
 
 /// Within 1e-6 of the bound, relative to the range (finite bounds) or to the value (a bound at zero).
-fn near_bound(v: f64, lo: f64, hi: f64) -> bool {
+pub(crate) fn near_bound(v: f64, lo: f64, hi: f64) -> bool {
     if lo.is_finite() && hi.is_finite() {
         let r = hi - lo;
         return (v - lo) <= 1e-6 * r || (hi - v) <= 1e-6 * r;

@@ -1,0 +1,43 @@
+//! Developer tool: repeats one fit many times so a profiler can see where the time goes.
+//!
+//! `cargo run --release --example profile_fit -- FILE.csv CIRCUIT [auto|start] [REPS]`
+use eisfit::{fit, fit::guess, Circuit, FitOptions, Spectrum};
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: FILE.csv CIRCUIT [auto|guess] [REPS]");
+    let circ: Circuit = args.next().expect("circuit").parse().expect("valid circuit");
+    let mode = args.next().unwrap_or_else(|| "auto".into());
+    let reps: u32 = args.next().and_then(|r| r.parse().ok()).unwrap_or(200);
+    let text = std::fs::read_to_string(path).expect("readable file");
+    let (mut f, mut re, mut im) = (vec![], vec![], vec![]);
+    for l in text.lines().skip(1) {
+        let v: Vec<f64> = l.split(',').map(|x| x.trim().parse().expect("number")).collect();
+        f.push(v[0]);
+        re.push(v[1]);
+        im.push(v[2]);
+    }
+    let s = Spectrum::from_parts(f, &re, &im).expect("valid spectrum");
+    let o = match mode.as_str() {
+        "guess" => FitOptions::default()
+            .with_initial_values(guess::initial_guess(&circ, &s))
+            .with_multistart(0),
+        _ => FitOptions::default(),
+    };
+    let t = Instant::now();
+    let mut last = None;
+    for _ in 0..reps {
+        last = Some(fit(&circ, &s, &o).expect("fit runs"));
+    }
+    let r = last.expect("at least one repetition");
+    println!(
+        "{mode}: {:?} per fit, {} iterations, {} evaluations, {} starts ({} at best), chi2 {:.6e}",
+        t.elapsed() / reps,
+        r.n_iterations,
+        r.n_evaluations,
+        r.n_starts,
+        r.n_starts_at_best,
+        r.chi2
+    );
+}

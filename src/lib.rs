@@ -8,9 +8,11 @@
 
 pub mod consts;
 mod error;
+pub mod io;
 pub mod spectrum;
 
 pub use error::{Error, Result};
+pub use io::{read, DataFile, Format, ReadError};
 pub use spectrum::{Spectrum, SpectrumError};
 
 pub use nalgebra;

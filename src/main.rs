@@ -16,11 +16,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Read a potentiostat file and show its format, sweeps, points, frequency range and metadata.
+    Read(cli::read::ReadArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<u8> = match cli.command {};
+    let result: anyhow::Result<u8> = match cli.command {
+        Command::Read(args) => cli::read::run(args),
+    };
     match result {
         Ok(code) => cli::exit(code),
         Err(e) => {

@@ -319,21 +319,18 @@ impl Spectrum {
     pub fn split_sweeps(&self) -> Vec<Spectrum> {
         let f = &self.freq_hz;
         let mut starts = vec![0usize];
-        let mut dir = 0.0f64; // +1 ascending, -1 descending, 0 unknown
+        let mut dir = 0i8; // +1 ascending, -1 descending, 0 not yet known
         for i in 1..f.len() {
-            let step = f[i] - f[i - 1];
-            let s = if step > 0.0 {
-                1.0
-            } else if step < 0.0 {
-                -1.0
-            } else {
-                0.0
+            let step = match f[i].partial_cmp(&f[i - 1]) {
+                Some(std::cmp::Ordering::Greater) => 1i8,
+                Some(std::cmp::Ordering::Less) => -1,
+                _ => 0,
             };
-            if dir == 0.0 {
-                dir = s;
-            } else if s != 0.0 && s != dir {
+            if dir == 0 {
+                dir = step;
+            } else if step != 0 && step != dir {
                 starts.push(i);
-                dir = 0.0;
+                dir = 0;
             }
         }
         starts.push(f.len());

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command ran, but at least one fit did not converge.
+#[allow(dead_code)] // used by `fit` and `series`
 pub const EXIT_NOT_CONVERGED: u8 = 1;
 /// Exit code: bad usage or unreadable input.
 pub const EXIT_USAGE: u8 = 2;
@@ -27,3 +28,5 @@ pub enum OutputFormat {
 pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
 }
+
+pub mod read;

@@ -48,7 +48,9 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
             )
         }
         None => match first_numeric {
-            Some(i) => {
+            // Headerless only when nothing but comments precedes the numbers; otherwise that line is an unknown
+            // header.
+            Some(i) if (0..i).all(|j| text.line(j).trim().is_empty() || is_comment(text.line(j))) => {
                 let line = text.line(i);
                 let delim = Delim::guess_numeric(line).unwrap_or(Delim::Whitespace);
                 Delim::split(delim, line, &mut fields);
@@ -58,8 +60,12 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 // Headerless: f, Z', Z'' (true sign), the layout numpy.savetxt users write.
                 (i, ColumnMap::positional(0, 1, 2, 1.0), delim)
             }
-            None => {
-                let i = text.find(0, |l| !l.trim().is_empty() && !is_comment(l)).unwrap_or(0);
+            _ => {
+                let before = first_numeric.unwrap_or(text.lines.len());
+                let i = (0..before)
+                    .rev()
+                    .find(|&j| !text.line(j).trim().is_empty() && !is_comment(text.line(j)))
+                    .unwrap_or(0);
                 let line = text.line(i);
                 table::split_header(uncomment(line), table::header_delim(text, i), &mut fields);
                 return Err(unknown(text, i, &fields));

@@ -71,8 +71,13 @@ pub(crate) fn read_ism(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>
             .collect()
     };
     let (freq, modulus, phase) = (column(0), column(1), column(2));
-    let lo = (0..n).min_by(|&a, &b| freq[a].total_cmp(&freq[b])).unwrap_or(0);
     let hi = (0..n).max_by(|&a, &b| freq[a].total_cmp(&freq[b])).unwrap_or(0);
+    let lowest = freq.iter().copied().min_by(f64::total_cmp).unwrap_or(f64::NAN);
+    // Of several points at the lowest frequency (an overlapping restart), take the one nearest the highest.
+    let lo = (0..n)
+        .filter(|&i| freq[i].total_cmp(&lowest).is_eq())
+        .min_by_key(|&i| i.abs_diff(hi))
+        .unwrap_or(0);
     let (a, b) = (lo.min(hi), lo.max(hi));
     let keep = a..=b;
     let f: Vec<f64> = freq.get(keep.clone()).unwrap_or_default().to_vec();

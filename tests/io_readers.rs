@@ -224,6 +224,14 @@ fn writers() {
     assert!(first[3] < 0.0);
     assert_eq!(csv.lines().count(), 11);
 
+    // The canonical CSV reads back (generic reader, `sweep` column) to the same sweeps.
+    let back = read_from(csv.as_bytes(), "back.csv", None).unwrap();
+    assert_eq!(back.format(), Format::Generic);
+    assert_eq!(back.sweeps().len(), 2);
+    for (a, b) in back.sweeps().iter().zip(f.sweeps()) {
+        assert_eq!(a.spectrum(), b.spectrum());
+    }
+
     let json = eisfit::io::to_json(&f, &sweeps[1..]);
     assert_eq!(json["format"], "biologic-mpt");
     assert_eq!(json["sweeps"][0]["index"], 1);

@@ -203,7 +203,7 @@ pub(crate) fn detect_text(text: &Text<'_>) -> Option<Format> {
     if any(&|l| l == "A.C. Impedance") {
         return Some(Format::ChInstruments);
     }
-    if first.starts_with("<Application>") || text.lines.iter().any(|l| l.starts_with("<Segment1>")) {
+    if first.starts_with("<Application>") || text.lines.iter().take(2000).any(|l| l.starts_with("<Segment1>")) {
         return Some(Format::VersaStudio);
     }
     if any(&|l| l.starts_with("Fixed value(s)")) || any(&|l| l.contains("Zs'[") || l.contains("Freq.[Hz]")) {

@@ -41,6 +41,9 @@ fn split_unit(name: &str) -> (String, &str) {
             Some((q, u)) if unit_kind(u.trim()).is_some() => (q, u),
             _ => (t, ""),
         }
+    } else if let Some((q, u)) = t.rsplit_once('_').filter(|(_, u)| unit_kind(u).is_some()) {
+        // eisfit's own canonical names: `frequency_hz`, `z_real_ohm`, `z_imag_ohm`.
+        (q, u)
     } else {
         (t, "")
     };
@@ -420,6 +423,9 @@ mod tests {
             ("Z (MΩ)", Role::Modulus(1e6)),
             ("phase (rad)", Role::Phase(1.0)),
             ("cycle number", Role::Sweep),
+            ("frequency_hz", Role::Freq(1.0)),
+            ("z_imag_ohm", Role::Im(1.0)),
+            ("z_real_kohm", Role::Re(1e3)),
         ];
         for (name, role) in cases {
             assert_eq!(classify(name), Some(*role), "{name}");

@@ -1,33 +1,31 @@
 //! Byte decoding, line splitting and number parsing shared by the text readers.
 
 use super::ReadError;
+use std::borrow::Cow;
 
 /// Decodes raw bytes into text: UTF-8 (with or without BOM), UTF-16LE/BE (BOM, or a NUL pattern typical of
 /// UTF-16 without one), and latin-1/Windows-1252 for everything that is not valid UTF-8. Stray U+FEFF characters
 /// (PalmSens writes one at the end of the file) are removed.
-pub(crate) fn decode(bytes: &[u8]) -> String {
-    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        String::from_utf8_lossy(rest).into_owned()
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(rest)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned()
+        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned()
+        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0
     } else if looks_like_utf16(bytes, 1) {
-        encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0.into_owned()
+        encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0
     } else if looks_like_utf16(bytes, 0) {
-        encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0.into_owned()
+        encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0
     } else {
         match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
+            Ok(s) => Cow::Borrowed(s),
             // Windows-1252 is a superset of latin-1 for the printable range, which is what EC-Lab and Gamry write.
-            Err(_) => encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
         }
     };
     if text.contains('\u{FEFF}') {
-        text.replace('\u{FEFF}', "")
+        Cow::Owned(text.replace('\u{FEFF}', ""))
     } else {
         text
     }

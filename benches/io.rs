@@ -1,5 +1,7 @@
 //! Reading speed: a 10,000-point file, generated in memory in two layouts (an EC-Lab `.mpt` with 10 columns and a
 //! metadata block, and a generic 3-column CSV), read with `read_from` including detection and validation.
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use eisfit::io::read_from;

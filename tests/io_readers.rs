@@ -46,6 +46,16 @@ fn biologic() {
     assert_eq!(f.sweeps()[1].metadata().sweep_index(), Some(1));
     check("biologic_export_comma.txt", Format::BiologicText, 1);
     check("biologic_polar.csv", Format::BiologicCsv, 2);
+    check("biologic.mpr", Format::BiologicMpr, 2);
+    // A damaged .mpr (row layout no longer matches the module length) is refused with export advice.
+    let mut mpr = std::fs::read(fixture("biologic.mpr")).unwrap();
+    mpr.truncate(mpr.len() - 3);
+    let e = read_from(mpr.as_slice(), "cut.mpr", None).unwrap_err();
+    assert!(matches!(e, ReadError::Binary { .. }), "{e}");
+    assert!(
+        e.to_string().contains("Export as Text") && e.to_string().contains("cut.mpr"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -119,10 +119,19 @@ fn lpscl_three_way_agreement() {
         assert_relative_eq!(a.z()[i].im, b.z()[i].im, max_relative = 1e-6);
     }
     assert_relative_eq!(rx.metadata().dc_potential_v().unwrap_or(0.0), -0.080042);
-    // The binary .mpr of the same measurement is recognised and refused with export instructions.
-    if let Some(mpr) = real("biologic_mpr_binary/PEIS_LPSCl_IonBlocking_-25C.mpr") {
-        let e = read(&mpr).unwrap_err().to_string();
-        assert!(e.contains(".mpr") && e.contains("Export as Text"), "{e}");
+    // The binary .mpr of the same measurement gives the same points (stored as f32, hence 1e-6).
+    let Some(mpr) = real("biologic_mpr_binary/PEIS_LPSCl_IonBlocking_-25C.mpr") else {
+        return;
+    };
+    let m = read(mpr).unwrap();
+    assert_eq!(m.format(), Format::BiologicMpr);
+    assert_eq!(m.sweeps().len(), 1);
+    let c = m.sweeps()[0].spectrum().sorted_by_frequency();
+    assert_eq!(c.len(), 79);
+    for i in 0..79 {
+        assert_relative_eq!(a.freq_hz()[i], c.freq_hz()[i], max_relative = 1e-6);
+        assert_relative_eq!(a.z()[i].re, c.z()[i].re, max_relative = 1e-6);
+        assert_relative_eq!(a.z()[i].im, c.z()[i].im, max_relative = 1e-6);
     }
 }
 

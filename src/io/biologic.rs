@@ -70,19 +70,3 @@ fn area_cm2(v: &str) -> Option<f64> {
     let a = leading_number(v)?;
     Some(if v.contains("mm") { a / 100.0 } else { a })
 }
-
-/// The error for a binary `.mpr`: what it is and how to get text out of it.
-pub(crate) fn mpr_error(name: &str, bytes: &[u8]) -> ReadError {
-    let detail = if bytes.starts_with(b"BIO-LOGIC MODULAR FILE") {
-        "BioLogic EC-Lab binary .mpr file (`BIO-LOGIC MODULAR FILE`), which eisfit does not parse"
-    } else {
-        "not a BioLogic .mpr file (it does not start with `BIO-LOGIC MODULAR FILE`)"
-    };
-    ReadError::Binary {
-        file: name.to_owned(),
-        detail: format!(
-            "{detail}; export it as text in EC-Lab (File > Export as Text, .mpt with all columns) \
-             and read the .mpt"
-        ),
-    }
-}

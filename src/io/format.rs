@@ -17,7 +17,7 @@ pub enum Format {
     BiologicText,
     /// BioLogic data as CSV in polar form (`|Z|`, phase), loops separated by zero-frequency rows.
     BiologicCsv,
-    /// BioLogic binary `.mpr` (recognised, not parsed: export as text).
+    /// BioLogic EC-Lab binary `.mpr` (impedance columns of the `VMP data` module).
     BiologicMpr,
     /// Gamry Framework `.DTA` (`ZCURVE` table).
     GamryDta,

@@ -34,6 +34,7 @@ mod gamry;
 mod generic;
 mod instruments;
 mod ivium;
+mod mpr;
 mod palmsens;
 mod table;
 mod text;
@@ -313,7 +314,10 @@ pub fn read_bytes(bytes: &[u8], name: &str, format: Option<Format>) -> Result<Da
     }
     let format = format.or_else(|| format::detect_binary(bytes));
     let (metadata, sweeps, format) = match format {
-        Some(Format::BiologicMpr) => return Err(biologic::mpr_error(name, bytes)),
+        Some(Format::BiologicMpr) => {
+            let (m, s) = mpr::read(name, bytes)?;
+            (m, s, Format::BiologicMpr)
+        }
         Some(Format::ZahnerIsm) => {
             let (m, s) = zahner::read_ism(name, bytes)?;
             (m, s, Format::ZahnerIsm)

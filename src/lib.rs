@@ -12,7 +12,7 @@ pub mod io;
 pub mod spectrum;
 
 pub use error::{Error, Result};
-pub use io::{read, DataFile, Format, ReadError};
+pub use io::{read, DataFile, Format, ReadError, SweepSelection};
 pub use spectrum::{Spectrum, SpectrumError};
 
 pub use nalgebra;

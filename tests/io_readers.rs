@@ -120,6 +120,17 @@ fn generic_variants() {
 }
 
 #[test]
+fn generic_units_row_and_aliases() {
+    let text = "Frequency,Real(Z),Imag(Z)\nHz,Ohm,Ohm\n1000,10,-1\n100,12,-3\n10,15,-2\n";
+    let f = read_from(text.as_bytes(), "units.csv", None).unwrap();
+    assert_eq!(f.sweeps()[0].spectrum().len(), 3);
+    assert_relative_eq!(f.sweeps()[0].spectrum().z()[1].im, -3.0);
+    // A non-numeric line with digits after the header is an error at that line, not skipped.
+    let e = read_from("f,Z',Z''\nrun 2\n1,2,-3\n2,2,-3\n3,2,-3\n".as_bytes(), "x.csv", None).unwrap_err();
+    assert_eq!(e.line(), Some(2), "{e}");
+}
+
+#[test]
 fn explicit_format_overrides_detection() {
     let bytes = std::fs::read(fixture("nova_comma.csv")).unwrap();
     let f = read_from(bytes.as_slice(), "x.csv", Some(Format::Generic)).unwrap();

@@ -41,8 +41,15 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
             // The data rows decide the delimiter: a header may be tab-separated over comma-separated rows.
             let data = first_numeric.unwrap_or(i + 1);
             let row = text.line(data);
+            // A units row under the header (`Hz;Ohm;Ohm`, no digits at all) is skipped; anything else between
+            // header and numbers is reported by the row parser.
+            let units_only = (i + 1..data).all(|j| {
+                let l = text.line(j);
+                is_comment(l) || !l.chars().any(|c| c.is_ascii_digit())
+            });
+            let start = if units_only { data } else { i + 1 };
             (
-                i + 1,
+                start,
                 map,
                 Delim::guess_numeric(row).unwrap_or_else(|| Delim::guess(row)),
             )

@@ -120,11 +120,10 @@ fn classify(name: &str) -> Option<Role> {
             Some(Unit::Hz(f)) => f,
             _ => 1.0,
         }),
-        "re(z)" | "z'" | "z'(a)" | "zre" | "zreal" | "realz" | "zr" | "zs'" | "z're" | "real" | "re" | "z'real" => {
-            Role::Re(ohm)
-        }
-        "im(z)" | "z''" | "z''(b)" | "zim" | "zimag" | "zimg" | "imagz" | "zi" | "zs''" | "z''im" | "imag" | "im"
-        | "z'imag" => Role::Im(sign * ohm),
+        "re(z)" | "real(z)" | "rez" | "z'" | "z'(a)" | "zre" | "zreal" | "realz" | "zr" | "zs'" | "z're" | "real"
+        | "re" | "z'real" => Role::Re(ohm),
+        "im(z)" | "imag(z)" | "imz" | "z''" | "z''(b)" | "zim" | "zimag" | "zimg" | "imagz" | "zi" | "zs''"
+        | "z''im" | "imag" | "im" | "z'imag" => Role::Im(sign * ohm),
         "|z|" | "modz" | "zmod" | "z" | "mod(z)" | "absz" | "|zs|" | "zs" | "impedance" | "zabs" => Role::Modulus(ohm),
         "phase(z)" | "phase" | "zphz" | "theta(z)" | "theta" | "phi" | "phasez" | "zphase" | "phi(z)" => Role::Phase(
             sign * if matches!(unit, Some(Unit::Rad)) {

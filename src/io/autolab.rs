@@ -3,10 +3,9 @@
 //! Layout: `VERSIONx.y`, the point count N, a `1`, then 9 numbers per point, one per line: f, Z′, −Z″ and six
 //! zeros. Metadata lines (dates, flags) follow the points. (NOVA ASCII exports are read by the generic reader.)
 
-use super::table::sweeps_with_meta;
+use super::table::{into_sweeps, Rows};
 use super::text::{number, Text};
 use super::{Metadata, ReadError, Sweep};
-use crate::Spectrum;
 use num_complex::Complex64;
 
 /// Numbers stored per point in a `.dfr`.
@@ -33,18 +32,12 @@ pub(crate) fn read_dfr(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadEr
         });
     }
     let value = |i: usize| number(text.line(i), false).ok_or_else(|| text.syntax(i, "a number", text.line(i)));
-    let mut freq = Vec::with_capacity(n);
-    let mut z = Vec::with_capacity(n);
+    let mut rows = Rows::default();
     for p in 0..n {
         let base = first + p * PER_POINT;
-        freq.push(value(base)?);
         // The third value is −Z″.
-        z.push(Complex64::new(value(base + 1)?, -value(base + 2)?));
+        rows.push(value(base)?, Complex64::new(value(base + 1)?, -value(base + 2)?), 0);
     }
-    let spectrum = Spectrum::new(freq, z).map_err(|source| ReadError::Spectrum {
-        file: text.name.to_owned(),
-        sweep: 0,
-        source,
-    })?;
-    Ok((meta.clone(), sweeps_with_meta(vec![spectrum], &meta)))
+    let sweeps = into_sweeps(text.name, rows, &meta)?;
+    Ok((meta, sweeps))
 }

@@ -146,11 +146,9 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>), R
     let cycle = col(24);
     let mut rows = Rows::default();
     for r in 0..n {
-        rows.freq.push(value(r, f));
-        // The file stores −Im(Z).
-        rows.z.push(Complex64::new(value(r, re), -value(r, im)));
-        // Cycle numbers are small whole numbers stored as f64.
-        rows.group.push(cycle.map_or(0, |c| value(r, c) as i64));
+        // The file stores −Im(Z); cycle numbers are small whole numbers stored as f64.
+        let group = cycle.map_or(0, |c| value(r, c) as i64);
+        rows.push(value(r, f), Complex64::new(value(r, re), -value(r, im)), group);
     }
     let mut meta = Metadata::default();
     meta.insert("software", "EC-Lab");

@@ -3,10 +3,9 @@
 //! `Measurements`, `datavalues` vs `DataValues`), so keys are matched case-insensitively. `ZIm` holds −Z″
 //! (its unit quantity says `-Z''`).
 
-use super::table::sweeps_with_meta;
+use super::table::{into_sweeps, Rows};
 use super::text::Text;
 use super::{Format, Metadata, ReadError, Sweep};
-use crate::Spectrum;
 use num_complex::Complex64;
 use serde_json::Value;
 
@@ -38,7 +37,8 @@ pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError>
         return Err(text.mismatch(Format::PalmsensSession, "no `measurements` array"));
     };
     let mut meta = Metadata::default();
-    let mut spectra = Vec::new();
+    let mut rows = Rows::default();
+    let mut found = 0i64;
     for m in measurements {
         let Some(arrays) = get(m, "dataset")
             .and_then(|d| get(d, "values"))
@@ -69,20 +69,13 @@ pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError>
         let (Some(f), Some(re), Some(im)) = (values(f), values(re), values(im)) else {
             return Err(text.mismatch(Format::PalmsensSession, "an EIS data array has a non-numeric value"));
         };
-        let z: Vec<Complex64> = re
-            .iter()
-            .zip(&im)
-            .map(|(&r, &i)| Complex64::new(r, im_sign * i))
-            .collect();
-        if z.len() != f.len() {
+        if re.len() != f.len() || im.len() != f.len() {
             return Err(text.mismatch(Format::PalmsensSession, "Frequency, ZRe and ZIm differ in length"));
         }
-        let s = Spectrum::new(f, z).map_err(|source| ReadError::Spectrum {
-            file: text.name.to_owned(),
-            sweep: spectra.len(),
-            source,
-        })?;
-        if spectra.is_empty() {
+        for ((&f, &r), &i) in f.iter().zip(&re).zip(&im) {
+            rows.push(f, Complex64::new(r, im_sign * i), found);
+        }
+        if found == 0 {
             let str_of = |k: &str| get(m, k).and_then(Value::as_str).unwrap_or("");
             let device = ["PalmSens", str_of("deviceused"), str_of("deviceserial")];
             meta.set_instrument(
@@ -96,13 +89,14 @@ pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError>
             meta.set_date(str_of("timestamp"));
             meta.insert("title", str_of("title"));
         }
-        spectra.push(s);
+        found += 1;
     }
-    if spectra.is_empty() {
+    if found == 0 {
         return Err(text.mismatch(
             Format::PalmsensSession,
             "no measurement with Frequency, ZRe and ZIm arrays",
         ));
     }
-    Ok((meta.clone(), sweeps_with_meta(spectra, &meta)))
+    let sweeps = into_sweeps(text.name, rows, &meta)?;
+    Ok((meta, sweeps))
 }

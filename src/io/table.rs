@@ -247,6 +247,15 @@ pub(crate) struct Rows {
     pub group: Vec<i64>,
 }
 
+impl Rows {
+    /// Appends one point to group `group`.
+    pub(crate) fn push(&mut self, freq: f64, z: Complex64, group: i64) {
+        self.freq.push(freq);
+        self.z.push(z);
+        self.group.push(group);
+    }
+}
+
 /// Parses lines `start..end` as data rows with the given map. A non-numeric cell, a row with too few fields or
 /// too many fields (compared with the first row) is an error naming the line.
 pub(crate) fn parse_rows(
@@ -307,9 +316,7 @@ pub(crate) fn parse_rows(
             }
             last_counter = Some(c);
         }
-        rows.freq.push(f);
-        rows.z.push(z);
-        rows.group.push(group);
+        rows.push(f, z, group);
     }
     if rows.freq.is_empty() {
         return Err(ReadError::NoData {
@@ -340,16 +347,11 @@ pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec
             start = i;
         }
     }
-    Ok(sweeps_with_meta(spectra, meta))
-}
-
-/// Wraps spectra as sweeps numbered from 0, each with `meta` plus its index.
-pub(crate) fn sweeps_with_meta(spectra: Vec<Spectrum>, meta: &Metadata) -> Vec<Sweep> {
-    spectra
+    Ok(spectra
         .into_iter()
         .enumerate()
         .map(|(i, s)| Sweep::new(i, s, meta.clone().with_sweep_index(i)))
-        .collect()
+        .collect())
 }
 
 /// Finds the header in lines `from..to`: the first line whose fields (split by the guessed delimiter) map to

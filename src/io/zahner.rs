@@ -3,9 +3,8 @@
 //! Some files start mid-sweep and overlap; like Zahner's own reader, only the points from the lowest to the
 //! highest frequency are kept.
 
-use super::table::sweeps_with_meta;
+use super::table::{into_sweeps, Rows};
 use super::{Metadata, ReadError, Sweep};
-use crate::Spectrum;
 use num_complex::Complex64;
 
 const HEADER: usize = 12;
@@ -80,20 +79,14 @@ pub(crate) fn read_ism(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>
         .unwrap_or(0);
     let (a, b) = (lo.min(hi), lo.max(hi));
     let keep = a..=b;
-    let f: Vec<f64> = freq.get(keep.clone()).unwrap_or_default().to_vec();
-    let z: Vec<Complex64> = keep
-        .map(|i| {
-            Complex64::from_polar(
-                modulus.get(i).copied().unwrap_or(f64::NAN),
-                phase.get(i).copied().unwrap_or(f64::NAN),
-            )
-        })
-        .collect();
-    let spectrum = Spectrum::new(f, z).map_err(|source| ReadError::Spectrum {
-        file: name.to_owned(),
-        sweep: 0,
-        source,
-    })?;
+    let mut rows = Rows::default();
+    for i in keep {
+        let z = Complex64::from_polar(
+            modulus.get(i).copied().unwrap_or(f64::NAN),
+            phase.get(i).copied().unwrap_or(f64::NAN),
+        );
+        rows.push(freq.get(i).copied().unwrap_or(f64::NAN), z, 0);
+    }
     let mut meta = Metadata::default();
     meta.set_instrument("Zahner");
     let mut at = HEADER + 34 * n;
@@ -117,5 +110,6 @@ pub(crate) fn read_ism(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>
     if n > b - a + 1 {
         meta.insert("overlap_dropped", &(n - (b - a + 1)).to_string());
     }
-    Ok((meta.clone(), sweeps_with_meta(vec![spectrum], &meta)))
+    let sweeps = into_sweeps(name, rows, &meta)?;
+    Ok((meta, sweeps))
 }

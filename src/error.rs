@@ -3,6 +3,7 @@
 use crate::arrhenius::ArrheniusError;
 use crate::circuit::CircuitError;
 use crate::energy::EnergyError;
+use crate::io::ReadError;
 use crate::spectrum::SpectrumError;
 
 /// Any error eisfit's library can return. Each variant wraps the error enum of one module.
@@ -27,6 +28,9 @@ pub enum Error {
     /// Invalid cell-stack description for the energy-density calculation.
     #[error(transparent)]
     Energy(#[from] EnergyError),
+    /// A file could not be read.
+    #[error(transparent)]
+    Io(#[from] ReadError),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -13,6 +13,7 @@ pub mod elements;
 pub mod energy;
 mod error;
 pub mod fit;
+pub mod io;
 pub mod simulate;
 pub mod spectrum;
 
@@ -22,6 +23,7 @@ pub use elements::ElementKind;
 pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
 pub use fit::{fit, fit_series, FitError, FitOptions, FitReport, ParameterEstimate, SeriesFit, Weighting};
+pub use io::{read, DataFile, Format, ReadError, SweepSelection};
 pub use spectrum::{Spectrum, SpectrumError};
 
 pub use nalgebra;

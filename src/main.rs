@@ -23,6 +23,8 @@ enum Command {
     Arrhenius(cli::arrhenius::ArrheniusArgs),
     /// Volumetric and gravimetric energy density of a cell stack with a sodium-metal anode.
     Energy(cli::energy::EnergyArgs),
+    /// Read a potentiostat file and show its format, sweeps, points, frequency range and metadata.
+    Read(cli::read::ReadArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Arrhenius(args) => cli::arrhenius::run(args),
         Command::Energy(args) => cli::energy::run(args),
+        Command::Read(args) => cli::read::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -4,6 +4,8 @@
 
 pub mod arrhenius;
 pub mod energy;
+pub mod read;
+pub mod simulate;
 
 use std::process::ExitCode;
 
@@ -31,8 +33,6 @@ pub enum OutputFormat {
 pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
 }
-
-pub mod simulate;
 
 /// Parses a comma-separated list of `NAME=VALUE` pairs (`R0=10,CPE1.n=0.9`).
 ///

@@ -1,0 +1,96 @@
+//! `eisfit read FILE`: show what a reader found (format, sweeps, points, frequency range, metadata), or write the
+//! spectra as canonical CSV or JSON.
+
+use crate::cli::{OutputFormat, EXIT_OK};
+use anyhow::Context;
+use eisfit::io::{self, Format, Sweep, SweepSelection};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `eisfit read`.
+#[derive(clap::Args, Debug)]
+pub struct ReadArgs {
+    /// The file to read; its format is detected from the content, not the extension.
+    pub file: PathBuf,
+    /// Reader to use: `auto` (detect) or a format name such as `gamry-dta`, `biologic-mpt` [default: auto].
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Which sweep to show: a 0-based index or `all` [default: all].
+    #[arg(long, default_value = "all")]
+    pub sweep: SweepSelection,
+    /// Output: `table` for people, `json` or `csv` (frequency_hz,z_real_ohm,z_imag_ohm; `sweep` first when
+    /// several sweeps are written) [default: table].
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Runs `eisfit read`; returns the exit code (0), errors bubble up (exit 2).
+pub fn run(args: ReadArgs) -> anyhow::Result<u8> {
+    let format = Format::from_choice(&args.format)?;
+    let file = io::read_as(&args.file, format)?;
+    let sweeps = file.select(args.sweep)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.output {
+        OutputFormat::Json => {
+            serde_json::to_writer(&mut out, &io::to_json(&file, &sweeps))?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv => io::write_csv(&mut out, &sweeps, sweeps.len() > 1)?,
+        OutputFormat::Table => write_table(&mut out, &file, &sweeps)?,
+    }
+    out.flush().context("writing to stdout")?;
+    Ok(EXIT_OK)
+}
+
+fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> std::io::Result<()> {
+    writeln!(out, "file:    {}", file.name())?;
+    writeln!(out, "format:  {}", file.format())?;
+    writeln!(out, "sweeps:  {} (showing {})", file.sweeps().len(), sweeps.len())?;
+    writeln!(
+        out,
+        "points:  {}",
+        sweeps.iter().map(|s| s.spectrum().len()).sum::<usize>()
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:>5}  {:>6}  {:>12}  {:>12}",
+        "sweep", "points", "f_min_hz", "f_max_hz"
+    )?;
+    for s in sweeps {
+        let (lo, hi) = s.spectrum().frequency_range();
+        writeln!(
+            out,
+            "{:>5}  {:>6}  {:>12.5e}  {:>12.5e}",
+            s.index(),
+            s.spectrum().len(),
+            lo,
+            hi
+        )?;
+    }
+    let m = file.metadata();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut add = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            rows.push((k.to_owned(), v));
+        }
+    };
+    add("instrument", m.instrument().map(str::to_owned));
+    add("date", m.date().map(str::to_owned));
+    add("temperature_c", m.temperature_c().map(|v| v.to_string()));
+    add("area_cm2", m.area_cm2().map(|v| v.to_string()));
+    add("dc_potential_v", m.dc_potential_v().map(|v| v.to_string()));
+    add("dc_current_a", m.dc_current_a().map(|v| v.to_string()));
+    for (k, v) in m.extra() {
+        rows.push((k.clone(), v.clone()));
+    }
+    if !rows.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "metadata:")?;
+        for (k, v) in rows {
+            writeln!(out, "  {k}: {v}")?;
+        }
+    }
+    Ok(())
+}

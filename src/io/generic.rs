@@ -1,0 +1,103 @@
+//! Generic delimited text (and Autolab NOVA exports): columns found by name and unit, or three headerless
+//! columns f, Z', Z''.
+
+use super::table::{self, ColumnMap, RowSpec};
+use super::text::{Delim, Text};
+use super::{Format, Metadata, ReadError, Sweep};
+
+/// Lines starting with these are comments in generic files.
+pub(crate) fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with('%') || t.starts_with("//")
+}
+
+/// Strips a comment marker so a commented header (`# f, Z', Z''`) can still be recognised.
+fn uncomment(line: &str) -> &str {
+    line.trim_start().trim_start_matches(['#', '%', '/']).trim_start()
+}
+
+pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Sweep>), ReadError> {
+    let mut meta = Metadata::default();
+    let mut fields = Vec::new();
+    let first_numeric = text.find(0, |l| !is_comment(l) && Delim::guess_numeric(l).is_some());
+    let search_end = first_numeric.unwrap_or(text.lines.len()).min(400);
+    // The header: the last mappable line before the first numeric row (comments allowed).
+    let header = (0..search_end).rev().find_map(|i| {
+        let line = uncomment(text.line(i));
+        let delim = table::header_delim(text, i);
+        table::split_header(line, delim, &mut fields);
+        ColumnMap::from_header(&fields).ok().map(|m| (i, m, delim))
+    });
+    for i in 0..search_end {
+        let line = text.line(i);
+        if is_comment(line) {
+            if let Some((k, v)) = uncomment(line).split_once([':', '=']) {
+                meta.insert(k, v);
+            }
+        }
+    }
+    let (start, map, delim) = match header {
+        Some((i, map, _)) => {
+            // The data rows decide the delimiter: a header may be tab-separated over comma-separated rows.
+            let data = first_numeric.unwrap_or(i + 1);
+            let row = text.line(data);
+            // A units row under the header (`Hz;Ohm;Ohm`, no digits at all) is skipped; anything else between
+            // header and numbers is reported by the row parser.
+            let units_only = (i + 1..data).all(|j| {
+                let l = text.line(j);
+                is_comment(l) || !l.chars().any(|c| c.is_ascii_digit())
+            });
+            let start = if units_only { data } else { i + 1 };
+            (
+                start,
+                map,
+                Delim::guess_numeric(row).unwrap_or_else(|| Delim::guess(row)),
+            )
+        }
+        None => match first_numeric {
+            // Headerless only when nothing but comments precedes the numbers; otherwise that line is an unknown
+            // header.
+            Some(i) if (0..i).all(|j| text.line(j).trim().is_empty() || is_comment(text.line(j))) => {
+                let line = text.line(i);
+                let delim = Delim::guess_numeric(line).unwrap_or(Delim::Whitespace);
+                Delim::split(delim, line, &mut fields);
+                if fields.len() < 3 {
+                    return Err(unknown(text, i, &fields));
+                }
+                // Headerless: f, Z', Z'' (true sign), the layout numpy.savetxt users write.
+                (i, ColumnMap::positional(0, 1, 2, 1.0), delim)
+            }
+            _ => {
+                let before = first_numeric.unwrap_or(text.lines.len());
+                let i = (0..before)
+                    .rev()
+                    .find(|&j| !text.line(j).trim().is_empty() && !is_comment(text.line(j)))
+                    .unwrap_or(0);
+                let line = text.line(i);
+                table::split_header(uncomment(line), table::header_delim(text, i), &mut fields);
+                return Err(unknown(text, i, &fields));
+            }
+        },
+    };
+    if format == Format::AutolabNova {
+        meta.set_instrument("Metrohm Autolab (NOVA)");
+    }
+    let mut spec = RowSpec::new(delim);
+    spec.skip_comments = true;
+    let rows = table::parse_rows(text, start, text.lines.len(), &map, spec)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    Ok((meta, sweeps))
+}
+
+fn unknown(text: &Text<'_>, i: usize, fields: &[&str]) -> ReadError {
+    let mut unmapped: Vec<String> = Vec::new();
+    if let Err(names) = ColumnMap::from_header(fields) {
+        unmapped = names;
+    }
+    ReadError::UnknownFormat {
+        file: text.name.to_owned(),
+        line: i + 1,
+        header: super::text::shorten(text.line(i)),
+        unmapped,
+    }
+}

@@ -1,0 +1,249 @@
+//! Byte decoding, line splitting and number parsing shared by the text readers.
+
+use super::ReadError;
+use std::borrow::Cow;
+
+/// Decodes raw bytes into text: UTF-8 (with or without BOM), UTF-16LE/BE (BOM, or a NUL pattern typical of
+/// UTF-16 without one), and latin-1/Windows-1252 for everything that is not valid UTF-8. Stray U+FEFF characters
+/// (PalmSens writes one at the end of the file) are removed.
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(rest)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0
+    } else if looks_like_utf16(bytes, 1) {
+        encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0
+    } else if looks_like_utf16(bytes, 0) {
+        encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            // Windows-1252 is a superset of latin-1 for the printable range, which is what EC-Lab and Gamry write.
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        }
+    };
+    if text.contains('\u{FEFF}') {
+        Cow::Owned(text.replace('\u{FEFF}', ""))
+    } else {
+        text
+    }
+}
+
+/// UTF-16 text without a BOM has a NUL in every other byte (`zero_at` = 1 for little endian, 0 for big endian).
+fn looks_like_utf16(bytes: &[u8], zero_at: usize) -> bool {
+    let head = &bytes[..bytes.len().min(64)];
+    if head.len() < 8 {
+        return false;
+    }
+    head.chunks_exact(2)
+        .all(|pair| pair.get(zero_at) == Some(&0) && pair.get(1 - zero_at).is_some_and(|b| *b != 0))
+}
+
+/// True when the text looks like binary data: NUL bytes or many control characters near the start.
+pub(crate) fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars().take(4096) {
+        total += 1;
+        if c == '\0' {
+            return true;
+        }
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+            control += 1;
+        }
+    }
+    total > 0 && control * 20 > total
+}
+
+/// A decoded file split into lines, with the file name for error messages.
+///
+/// Lines are split at `\n` (or at `\r` when the file has no `\n` at all) and lose every trailing `\r`, so LF, CRLF
+/// and PowerSuite's CR CR LF all give the same lines. `line(i)` is 0-based; error messages use `i + 1`.
+pub(crate) struct Text<'a> {
+    pub name: &'a str,
+    pub lines: Vec<&'a str>,
+}
+
+impl<'a> Text<'a> {
+    pub(crate) fn new(name: &'a str, text: &'a str) -> Self {
+        let sep = if text.contains('\n') { '\n' } else { '\r' };
+        let mut lines: Vec<&str> = text.split(sep).map(|l| l.trim_end_matches('\r')).collect();
+        // A final newline does not start another line.
+        if lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        Text { name, lines }
+    }
+
+    /// The line at 0-based index `i`, or `""` past the end.
+    pub(crate) fn line(&self, i: usize) -> &'a str {
+        self.lines.get(i).copied().unwrap_or("")
+    }
+
+    /// Index of the first line (from `from`) for which `pred` holds.
+    pub(crate) fn find(&self, from: usize, pred: impl Fn(&str) -> bool) -> Option<usize> {
+        (from..self.lines.len()).find(|&i| pred(self.line(i)))
+    }
+
+    /// A syntax error at 0-based line index `i`.
+    pub(crate) fn syntax(&self, i: usize, expected: impl Into<String>, found: impl Into<String>) -> ReadError {
+        ReadError::Syntax {
+            file: self.name.to_owned(),
+            line: i + 1,
+            expected: expected.into(),
+            found: shorten(&found.into()),
+        }
+    }
+
+    /// An error saying the file is not of the format it was read as.
+    pub(crate) fn mismatch(&self, format: super::Format, detail: impl Into<String>) -> ReadError {
+        ReadError::FormatMismatch {
+            file: self.name.to_owned(),
+            format,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Cuts long strings (binary lines, huge rows) for error messages.
+pub(crate) fn shorten(s: &str) -> String {
+    const MAX: usize = 120;
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c })
+        .take(MAX + 1)
+        .collect();
+    if clean.chars().count() > MAX {
+        let cut: String = clean.chars().take(MAX).collect();
+        format!("{cut}…")
+    } else {
+        clean
+    }
+}
+
+/// How the fields of a row are separated.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Delim {
+    Tab,
+    Semicolon,
+    Comma,
+    /// One or more spaces or tabs.
+    Whitespace,
+}
+
+impl Delim {
+    /// Splits a line into trimmed fields. For `Tab`, `Semicolon` and `Comma` empty fields are kept (so column
+    /// positions hold), but empty fields at the end of the line are dropped.
+    pub(crate) fn split<'l>(self, line: &'l str, out: &mut Vec<&'l str>) {
+        out.clear();
+        match self {
+            Delim::Whitespace => out.extend(line.split_whitespace().map(unquote)),
+            Delim::Tab => out.extend(line.split('\t').map(unquote)),
+            Delim::Semicolon => out.extend(line.split(';').map(unquote)),
+            Delim::Comma => out.extend(line.split(',').map(unquote)),
+        }
+        while out.last().is_some_and(|f| f.is_empty()) {
+            out.pop();
+        }
+    }
+
+    /// The delimiter that splits a data row into at least two numbers, if any does (tab, semicolon, comma, then
+    /// whitespace; with any delimiter but the comma, a `,` is read as the decimal separator).
+    pub(crate) fn guess_numeric(line: &str) -> Option<Delim> {
+        let mut fields = Vec::new();
+        [Delim::Tab, Delim::Semicolon, Delim::Comma, Delim::Whitespace]
+            .into_iter()
+            .find(|&d| {
+                d.split(line, &mut fields);
+                fields.len() >= 2 && all_numeric(&fields, d != Delim::Comma)
+            })
+    }
+
+    /// The delimiter a line most likely uses: tab, then semicolon, then comma, then whitespace.
+    pub(crate) fn guess(line: &str) -> Delim {
+        if line.contains('\t') {
+            Delim::Tab
+        } else if line.contains(';') {
+            Delim::Semicolon
+        } else if line.contains(',') {
+            Delim::Comma
+        } else {
+            Delim::Whitespace
+        }
+    }
+}
+
+/// Trims whitespace and one pair of surrounding double quotes.
+pub(crate) fn unquote(field: &str) -> &str {
+    let t = field.trim();
+    t.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .map_or(t, str::trim)
+}
+
+/// Parses a finite number; with `decimal_comma`, a `,` is the decimal separator. NaN and infinities are refused.
+pub(crate) fn number(field: &str, decimal_comma: bool) -> Option<f64> {
+    let t = unquote(field);
+    let v: f64 = if decimal_comma && t.contains(',') {
+        t.replace(',', ".").parse().ok()?
+    } else {
+        t.parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// True when every field parses as a number (and there is at least one).
+pub(crate) fn all_numeric(fields: &[&str], decimal_comma: bool) -> bool {
+    !fields.is_empty() && fields.iter().all(|f| number(f, decimal_comma).is_some())
+}
+
+/// Splits `key<sep>value` and trims both sides.
+pub(crate) fn key_value(line: &str, sep: char) -> Option<(&str, &str)> {
+    let (k, v) = line.split_once(sep)?;
+    Some((k.trim(), v.trim()))
+}
+
+/// The first number in a string such as `0.001 cm²` or `1.00000E+000`.
+pub(crate) fn leading_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(t.len());
+    number(t.get(..end)?, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_every_encoding() {
+        assert_eq!(decode(b"\xEF\xBB\xBFab"), "ab");
+        assert_eq!(decode(b"\xB5F"), "\u{b5}F");
+        assert_eq!(decode(b"\xFF\xFEa\0b\0\xFF\xFE"), "ab");
+        assert_eq!(decode(b"\xFE\xFF\0a\0b"), "ab");
+        assert_eq!(decode("µ".as_bytes()), "µ");
+    }
+
+    #[test]
+    fn splits_lines_of_any_ending() {
+        let t = Text::new("x", "a\r\r\nb\r\nc");
+        assert_eq!(t.lines, ["a", "b", "c"]);
+        let t = Text::new("x", "a\rb\r");
+        assert_eq!(t.lines, ["a", "b"]);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(" 1,5 ", true), Some(1.5));
+        assert_eq!(number("1,5", false), None);
+        assert_eq!(number("NaN", false), None);
+        assert_eq!(number("\"2E+003\"", false), Some(2000.0));
+        assert_eq!(leading_number("0.001 cm²"), Some(0.001));
+        let mut v = Vec::new();
+        Delim::Tab.split("\t1\t2\t\t", &mut v);
+        assert_eq!(v, ["", "1", "2"]);
+    }
+}

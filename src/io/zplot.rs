@@ -1,0 +1,80 @@
+//! Scribner ZPlot/ZView `.z` (`ZPLOT2 ASCII` keyword blocks, and the older quoted `ZPlotW` CSV) and the
+//! Autolab/Solartron `Z60W` text, which shares the ZPlotW layout.
+//!
+//! Columns are `Freq(Hz) Ampl Bias Time(Sec) Z'(a) Z''(b) GD Err Range` with Z″ stored in its true sign. The
+//! declared point count is kept as metadata only: truncated files hold fewer rows than they announce.
+
+use super::table::{self, ColumnMap, RowSpec};
+use super::text::{key_value, leading_number, unquote, Delim, Text};
+use super::{Format, Metadata, ReadError, Sweep};
+
+pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Sweep>), ReadError> {
+    let mut meta = Metadata::default();
+    let mut fields = Vec::new();
+    let is_zplot2 = text.lines.first().is_some_and(|l| l.trim_start().starts_with("ZPLOT2"));
+    let (start, map, declared) = if is_zplot2 {
+        let Some(end) = text.find(0, |l| l.trim() == "End Comments") else {
+            return Err(text.mismatch(format, "no `End Comments` line before the data"));
+        };
+        let mut declared = None;
+        for line in text.lines.iter().take(end) {
+            let Some((k, v)) = key_value(line, ':') else {
+                continue;
+            };
+            match k {
+                "Date" => meta.set_date(v),
+                "Time" => meta.insert("time", v),
+                "Surface Area" => meta.set_area_cm2(leading_number(v)),
+                "Potential-DC" => meta.set_dc_potential_v(leading_number(v)),
+                "Measured Data, ZPlot" => meta.insert("software", &format!("ZPlot {v}")),
+                "Experiment Type" => meta.insert("technique", v),
+                "Data Points" => declared = v.parse::<usize>().ok(),
+                _ => {}
+            }
+        }
+        let map = table::find_header(text, end.saturating_sub(3), end)
+            .map(|(_, m, _)| m)
+            .unwrap_or_else(|| ColumnMap::positional(0, 4, 5, 1.0));
+        (end + 1, map, declared)
+    } else {
+        // Quoted header lines, a free comment, the sweep configuration, the count, then the quoted column line.
+        let Some(header) = (0..text.lines.len().min(60)).find(|&i| {
+            let line = text.line(i);
+            line.trim_start().starts_with('"') && {
+                table::split_header(unquote(line), Delim::Whitespace, &mut fields);
+                ColumnMap::from_header(&fields).is_ok()
+            }
+        }) else {
+            return Err(text.mismatch(format, "no quoted column line with Freq(Hz), Z'(a), Z''(b)"));
+        };
+        table::split_header(unquote(text.line(header)), Delim::Whitespace, &mut fields);
+        let map = ColumnMap::from_header(&fields).map_err(|_| text.mismatch(format, "unreadable column line"))?;
+        let declared = header
+            .checked_sub(1)
+            .and_then(|i| text.line(i).trim().parse::<usize>().ok());
+        for line in text.lines.iter().take(header) {
+            let l = unquote(line);
+            if let Some(rest) = l.strip_prefix("Date:") {
+                let (d, t) = rest.split_once("Time:").unwrap_or((rest, ""));
+                meta.set_date(&format!("{} {}", d.trim(), t.trim()));
+            } else if l.contains("Data File: Version") {
+                meta.insert("software", l);
+            }
+        }
+        if format == Format::AutolabZ60w {
+            meta.set_instrument("Solartron/Autolab FRA (Z60W)");
+        }
+        (header + 1, map, declared)
+    };
+    let row = text.find(start, |l| !l.trim().is_empty()).map_or("", |i| text.line(i));
+    let delim = Delim::guess_numeric(row).unwrap_or(Delim::Tab);
+    let rows = table::parse_rows(text, start, text.lines.len(), &map, RowSpec::new(delim))?;
+    if let Some(n) = declared {
+        meta.insert("declared_points", &n.to_string());
+        if rows.freq.len() < n {
+            meta.insert("truncated", "true");
+        }
+    }
+    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    Ok((meta, sweeps))
+}

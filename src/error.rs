@@ -24,6 +24,10 @@ pub enum Error {
     /// Invalid cell-stack description for the energy-density calculation.
     #[error(transparent)]
     Energy(#[from] EnergyError),
+    /// A plot could not be drawn or written.
+    #[cfg(feature = "plot")]
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -12,6 +12,8 @@ pub mod consts;
 pub mod elements;
 pub mod energy;
 mod error;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod simulate;
 pub mod spectrum;
 

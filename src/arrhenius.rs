@@ -393,7 +393,7 @@ pub fn fit_arrhenius(
 }
 
 /// y = ln of the law's linear form: ln(R/T), ln R, ln(σT) or ln σ.
-fn linearise(law: ArrheniusLaw, quantity: Quantity, t_k: f64, v: f64) -> f64 {
+pub(crate) fn linearise(law: ArrheniusLaw, quantity: Quantity, t_k: f64, v: f64) -> f64 {
     match (law, quantity) {
         (ArrheniusLaw::TPrefactor, Quantity::Resistance) => (v / t_k).ln(),
         (ArrheniusLaw::TPrefactor, Quantity::Conductivity) => (v * t_k).ln(),

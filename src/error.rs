@@ -31,6 +31,10 @@ pub enum Error {
     /// A file could not be read.
     #[error(transparent)]
     Io(#[from] ReadError),
+    /// A plot could not be drawn or written.
+    #[cfg(feature = "plot")]
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -14,6 +14,8 @@ pub mod energy;
 mod error;
 pub mod fit;
 pub mod io;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod simulate;
 pub mod spectrum;
 

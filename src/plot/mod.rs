@@ -1,0 +1,165 @@
+//! Publication-grade SVG plots: Nyquist, Bode, residuals, a combined fit report, and Arrhenius plots.
+//!
+//! Measured data are drawn as markers, models and fitted lines as lines, with colours from the colour-blind-safe
+//! Okabe–Ito palette and a different marker shape per series, so that overlays stay readable in greyscale. Every
+//! panel has a closed frame with inward ticks, axis titles with units and a legend placed in the corner that hides
+//! the fewest data points.
+//!
+//! * [`SpectrumPlot`] plots one or more [`Spectrum`](crate::Spectrum)s, each optionally with a model curve (the
+//!   caller evaluates a fitted circuit on a dense grid) and relative residuals.
+//!   - [`SpectrumPlot::write_nyquist`]: Z′ against −Z″ with **equal scales** (the same Ω per unit length on both
+//!     axes), so that a semicircle looks like one; values are scaled to mΩ, kΩ, MΩ, … as needed.
+//!   - [`SpectrumPlot::write_bode`]: |Z| (log–log) and −φ (degrees) against frequency, in two stacked panels.
+//!   - [`SpectrumPlot::write_residuals`]: relative residuals in % against frequency, with a zero line.
+//!   - [`SpectrumPlot::write_report`]: all of these in one grid.
+//! * [`ArrheniusPlot`] plots ln(R/T), ln(σT), ln R or ln σ against 1000/T with error bars, the fitted lines and
+//!   their activation energies, with a °C scale on the top axis.
+//!
+//! Each `write_*` method has a `render_*` twin that returns the SVG document as a `String`.
+//!
+//! # Fonts
+//! The SVG contains plain `<text>` elements with the font stack Helvetica, Arial, sans-serif, resolved by the
+//! program that shows or converts the file; no font files or system font libraries are needed to draw. Tick labels
+//! use Unicode superscripts (10⁻³) and the typographic minus sign.
+//!
+//! # Examples
+//! ```
+//! use eisfit::plot::SpectrumPlot;
+//! use eisfit::simulate::{log_frequencies, simulate, Noise};
+//! use eisfit::Circuit;
+//!
+//! let circuit: Circuit = "R0-p(R1,CPE1)".parse()?;
+//! let params = [10.0, 100.0, 1e-6, 0.9];
+//! let measured = simulate(&circuit, &params, &log_frequencies(1e6, 1.0, 10)?, Some(Noise::new(0.005, 1)?))?;
+//! // The model curve: the circuit evaluated on a dense grid.
+//! let dense = log_frequencies(1e6, 1.0, 50)?;
+//! let model = circuit.impedance(&params, &dense)?;
+//!
+//! let plot = SpectrumPlot::new(&measured)
+//!     .with_title("R0-p(R1,CPE1)")
+//!     .with_model(&dense, &model, "fit")?;
+//! let path = std::env::temp_dir().join("eisfit_doc_nyquist.svg");
+//! plot.write_nyquist(&path)?;
+//! assert!(plot.render_bode()?.contains("|Z| / Ω"));
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), eisfit::Error>(())
+//! ```
+
+mod arrhenius;
+mod axis;
+mod draw;
+mod spectrum;
+
+use std::path::{Path, PathBuf};
+
+pub use arrhenius::ArrheniusPlot;
+pub use spectrum::SpectrumPlot;
+
+/// Why a plot could not be made or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// Two arrays that belong together have different lengths.
+    #[error("{what}: {found} values for {expected} frequencies or temperatures")]
+    LengthMismatch {
+        /// Which input: `"model"`, `"real residuals"`, `"imaginary residuals"`, `"values"`, `"standard errors"`.
+        what: &'static str,
+        /// Number of frequencies (or temperatures).
+        expected: usize,
+        /// Number of values found.
+        found: usize,
+    },
+    /// An input array is empty.
+    #[error("{what}: no points")]
+    Empty {
+        /// Which input.
+        what: &'static str,
+    },
+    /// A value is NaN or infinite.
+    #[error("{what}: point {index} is not finite ({value})")]
+    NonFinite {
+        /// Which input.
+        what: &'static str,
+        /// Zero-based index of the offending point.
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A frequency or temperature is zero or negative, or a value that must be positive is not.
+    #[error("{what}: point {index} must be > 0, got {value}")]
+    NonPositive {
+        /// Which input.
+        what: &'static str,
+        /// Zero-based index of the offending point.
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A residual plot was asked for, but no series has residuals.
+    #[error("no residuals to plot: add them with SpectrumPlot::with_residuals")]
+    NoResiduals,
+    /// An Arrhenius plot without any series.
+    #[error("nothing to plot: add a series with ArrheniusPlot::with_series")]
+    NoSeries,
+    /// An Arrhenius series was fitted with a different law or quantity than the first, so the y axes differ.
+    #[error("series {label:?} was fitted with a different law or quantity than the first series")]
+    MixedLaws {
+        /// The label of the offending series.
+        label: String,
+    },
+    /// The data span a range too wide to compute with (a difference of values overflows).
+    #[error("the {what} values span too wide a range to plot")]
+    RangeOverflow {
+        /// Which axis.
+        what: &'static str,
+    },
+    /// The drawing backend failed.
+    #[error("rendering failed: {0}")]
+    Render(String),
+    /// The SVG file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file that could not be written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// Checks that `values` are all finite and, with `positive`, greater than zero.
+fn check_values(what: &'static str, values: impl IntoIterator<Item = f64>, positive: bool) -> Result<(), PlotError> {
+    for (index, value) in values.into_iter().enumerate() {
+        if !value.is_finite() {
+            return Err(PlotError::NonFinite { what, index, value });
+        }
+        if positive && value <= 0.0 {
+            return Err(PlotError::NonPositive { what, index, value });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that an array has `expected` entries.
+fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), PlotError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(PlotError::LengthMismatch { what, expected, found })
+    }
+}
+
+/// Writes an SVG document to `path`.
+fn write_svg(path: &Path, svg: &str) -> Result<(), PlotError> {
+    std::fs::write(path, svg).map_err(|source| PlotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Clamps a requested image size to 200…8000 px a side.
+fn clamp_size(width: u32, height: u32) -> (u32, u32) {
+    (width.clamp(200, 8000), height.clamp(200, 8000))
+}
+
+#[cfg(test)]
+mod tests;

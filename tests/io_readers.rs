@@ -131,6 +131,20 @@ fn generic_units_row_and_aliases() {
 }
 
 #[test]
+fn detection_ignores_the_extension() {
+    for (name, format) in [
+        ("gamry_aborted.DTA", Format::GamryDta),
+        ("zahner.ism", Format::ZahnerIsm),
+        ("relaxis.txt", Format::Relaxis),
+        ("biologic.mpr", Format::BiologicMpr),
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let f = read_from(bytes.as_slice(), "misnamed.csv", None).unwrap();
+        assert_eq!(f.format(), format, "{name}");
+    }
+}
+
+#[test]
 fn explicit_format_overrides_detection() {
     let bytes = std::fs::read(fixture("nova_comma.csv")).unwrap();
     let f = read_from(bytes.as_slice(), "x.csv", Some(Format::Generic)).unwrap();

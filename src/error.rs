@@ -22,6 +22,9 @@ pub enum Error {
     /// A fit could not be set up.
     #[error(transparent)]
     Fit(#[from] crate::fit::FitError),
+    /// Invalid input to the temperature-series analysis.
+    #[error(transparent)]
+    Analysis(#[from] crate::analysis::AnalysisError),
     /// Invalid input to an Arrhenius fit or prediction.
     #[error(transparent)]
     Arrhenius(#[from] ArrheniusError),

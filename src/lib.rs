@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::float_cmp)]
 
+pub mod analysis;
 pub mod arrhenius;
 pub mod circuit;
 pub mod consts;

@@ -1,0 +1,605 @@
+//! The temperature-series workflow: fit every spectrum, combine fitted resistances into physical quantities,
+//! convert them to areal resistances and conductivities, and fit the Arrhenius law to each, carrying the
+//! uncertainties through every step.
+//!
+//! This is the analysis of a symmetric-cell study in one call: with `R0-p(R1,CPE1)-p(R2,CPE2)` fitted at each
+//! temperature, `separator = R0 + R1` and `interface = 0.5*R2` (one of two identical interfaces) give, with the
+//! electrode area and separator thickness, the areal resistances, the conductivity σ = d/(R·A), and activation
+//! energies.
+//!
+//! # Uncertainties
+//! A combination Σ aᵢ·pᵢ has variance Σᵢⱼ aᵢ·aⱼ·Cov(pᵢ, pⱼ) from the fit's covariance matrix, so correlated
+//! parameters (R0 and R1 often are) are handled correctly. Areal values scale by the area; σ = d/(R·A) carries the
+//! relative error of R. The Arrhenius fits are weighted by these errors.
+//!
+//! # Examples
+//! ```
+//! use eisfit::analysis::{analyze_temperature_series, Combination, SeriesPoint, TemperatureSeriesOptions};
+//! use eisfit::simulate::{log_frequencies, simulate, Noise};
+//! use eisfit::{Circuit, FitOptions};
+//!
+//! let circuit: Circuit = "R0-p(R1,CPE1)".parse()?;
+//! let f = log_frequencies(1e6, 1.0, 10)?;
+//! let kb = eisfit::consts::BOLTZMANN_EV_PER_K;
+//! let points = [0.0, 20.0, 40.0, 60.0]
+//!     .iter()
+//!     .enumerate()
+//!     .map(|(i, &tc)| {
+//!         let t = tc + 273.15;
+//!         let r = 1e-3 * t * (0.3 / (kb * t)).exp(); // R = T·κ·exp(Ea/kT), Ea = 0.3 eV
+//!         let s = simulate(&circuit, &[2.0, r, 1e-6, 0.9], &f, Some(Noise::new(0.002, i as u64)?))?;
+//!         Ok(SeriesPoint::new(format!("{tc} C"), tc, s))
+//!     })
+//!     .collect::<Result<Vec<_>, eisfit::Error>>()?;
+//! let options = TemperatureSeriesOptions::default()
+//!     .with_combination("bulk=R1".parse::<Combination>()?)
+//!     .with_area_cm2(0.5);
+//! let report = analyze_temperature_series(&circuit, &points, &FitOptions::default(), &options)?;
+//! let ea = &report.arrhenius[0];
+//! assert!((ea.activation_energy_ev - 0.3).abs() < 3.0 * ea.activation_energy_ev_stderr + 0.002);
+//! # Ok::<(), eisfit::Error>(())
+//! ```
+
+use crate::arrhenius::{fit_arrhenius, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
+use crate::circuit::Circuit;
+use crate::fit::{fit_series, FitOptions, FitReport};
+use crate::spectrum::Spectrum;
+use serde::Serialize;
+use std::str::FromStr;
+
+/// Errors of the series workflow.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// A `NAME=EXPR` combination that does not parse.
+    #[error("invalid combination '{text}': {reason}")]
+    InvalidCombination {
+        /// The text given.
+        text: String,
+        /// What was wrong and what was expected.
+        reason: String,
+    },
+    /// A combination names a parameter the circuit does not have.
+    #[error("combination '{combination}': {source}")]
+    UnknownParameter {
+        /// Name of the combination.
+        combination: String,
+        /// The circuit's error, listing its parameters.
+        source: crate::circuit::CircuitError,
+    },
+    /// A series needs at least one spectrum.
+    #[error("the series has no spectra")]
+    Empty,
+    /// An area, thickness or temperature that is not finite and positive (or, for temperatures, above 0 K).
+    #[error("{what} must be finite and positive, got {value}")]
+    InvalidValue {
+        /// Which input.
+        what: String,
+        /// The value.
+        value: f64,
+    },
+    /// `conductivity_of` names no combination.
+    #[error("--conductivity-of '{0}' is not one of the combinations")]
+    UnknownQuantity(String),
+}
+
+/// A named linear combination of fitted parameters, `separator=R0+R1` or `interface=0.5*R2`.
+///
+/// Grammar: `NAME=TERM(±TERM)*`, TERM = `[FACTOR*]PARAM` or `PARAM[/DIVISOR]`; parameters by their names or
+/// impedance.py aliases. White space is ignored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Combination {
+    name: String,
+    terms: Vec<(f64, String)>,
+}
+
+impl Combination {
+    /// The name of the quantity.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The (factor, parameter name) terms.
+    #[must_use]
+    pub fn terms(&self) -> &[(f64, String)] {
+        &self.terms
+    }
+
+    /// Value and standard error of the combination for a fit of `circuit`; the error is `None` when the fit
+    /// gave no covariance.
+    ///
+    /// # Errors
+    /// [`AnalysisError::UnknownParameter`].
+    pub fn evaluate(&self, circuit: &Circuit, report: &FitReport) -> Result<(f64, Option<f64>), AnalysisError> {
+        let mut idx = Vec::with_capacity(self.terms.len());
+        for (a, p) in &self.terms {
+            let i = circuit.param_index(p).map_err(|source| AnalysisError::UnknownParameter {
+                combination: self.name.clone(),
+                source,
+            })?;
+            idx.push((*a, i));
+        }
+        let value = idx.iter().map(|(a, i)| a * report.parameters[*i].value).sum();
+        let stderr = report.covariance.as_ref().map(|cov| {
+            let var: f64 = idx
+                .iter()
+                .flat_map(|(a, i)| idx.iter().map(move |(b, j)| a * b * cov[*i][*j]))
+                .sum();
+            var.max(0.0).sqrt()
+        });
+        Ok((value, stderr))
+    }
+}
+
+impl FromStr for Combination {
+    type Err = AnalysisError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |reason: &str| AnalysisError::InvalidCombination {
+            text: s.to_string(),
+            reason: reason.to_string(),
+        };
+        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let (name, expr) = compact.split_once('=').ok_or_else(|| bad("expected NAME=EXPR, e.g. separator=R0+R1"))?;
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            return Err(bad("the name must be letters, digits, '_' or '-'"));
+        }
+        // Split into signed terms at '+' and '-' that are not part of a number's exponent.
+        let mut terms = Vec::new();
+        let mut sign = 1.0;
+        let mut current = String::new();
+        let chars: Vec<char> = expr.chars().collect();
+        for (k, &c) in chars.iter().enumerate() {
+            let exponent = k > 0 && matches!(chars[k - 1], 'e' | 'E') && current.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '*'));
+            if (c == '+' || c == '-') && !exponent {
+                if !current.is_empty() {
+                    terms.push(parse_term(sign, &current).map_err(|r| bad(&r))?);
+                    current.clear();
+                } else if k > 0 {
+                    return Err(bad("two operators in a row"));
+                }
+                sign = if c == '-' { -1.0 } else { 1.0 };
+            } else {
+                current.push(c);
+            }
+        }
+        if current.is_empty() {
+            return Err(bad("expected a parameter after the last operator"));
+        }
+        terms.push(parse_term(sign, &current).map_err(|r| bad(&r))?);
+        Ok(Combination {
+            name: name.to_string(),
+            terms,
+        })
+    }
+}
+
+fn parse_term(sign: f64, t: &str) -> Result<(f64, String), String> {
+    let num = |x: &str| -> Result<f64, String> {
+        x.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("'{x}' is not a finite number"))
+    };
+    let (factor, param) = if let Some((a, b)) = t.split_once('*') {
+        // Either FACTOR*PARAM or PARAM*FACTOR.
+        match (num(a), num(b)) {
+            (Ok(f), _) => (f, b),
+            (_, Ok(f)) => (f, a),
+            _ => return Err(format!("'{t}': expected FACTOR*PARAM")),
+        }
+    } else if let Some((a, b)) = t.split_once('/') {
+        let d = num(b)?;
+        if d.abs() < f64::MIN_POSITIVE {
+            return Err(format!("'{t}': division by zero"));
+        }
+        (1.0 / d, a)
+    } else {
+        (1.0, t)
+    };
+    if param.is_empty() || param.parse::<f64>().is_ok() {
+        return Err(format!("'{t}': expected a parameter name such as R1 or CPE1.Q"));
+    }
+    Ok((sign * factor, param.to_string()))
+}
+
+/// One spectrum of a series with its temperature and, optionally, its own area and thickness.
+#[derive(Debug, Clone)]
+pub struct SeriesPoint {
+    label: String,
+    temperature_c: f64,
+    spectrum: Spectrum,
+    area_cm2: Option<f64>,
+    thickness_um: Option<f64>,
+}
+
+impl SeriesPoint {
+    /// A spectrum measured at `temperature_c` (°C); `label` names it in reports (usually the file name).
+    #[must_use]
+    pub fn new(label: impl Into<String>, temperature_c: f64, spectrum: Spectrum) -> Self {
+        SeriesPoint {
+            label: label.into(),
+            temperature_c,
+            spectrum,
+            area_cm2: None,
+            thickness_um: None,
+        }
+    }
+
+    /// This spectrum's electrode area in cm² (overrides the series-wide area).
+    #[must_use]
+    pub fn with_area_cm2(mut self, a: f64) -> Self {
+        self.area_cm2 = Some(a);
+        self
+    }
+
+    /// This spectrum's separator thickness in µm (overrides the series-wide thickness).
+    #[must_use]
+    pub fn with_thickness_um(mut self, d: f64) -> Self {
+        self.thickness_um = Some(d);
+        self
+    }
+
+    /// The label.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The temperature in °C.
+    #[must_use]
+    pub fn temperature_c(&self) -> f64 {
+        self.temperature_c
+    }
+
+    /// The spectrum.
+    #[must_use]
+    pub fn spectrum(&self) -> &Spectrum {
+        &self.spectrum
+    }
+}
+
+/// Options of [`analyze_temperature_series`].
+#[derive(Debug, Clone, Default)]
+pub struct TemperatureSeriesOptions {
+    combinations: Vec<Combination>,
+    area_cm2: Option<f64>,
+    thickness_um: Option<f64>,
+    conductivity_of: Option<String>,
+    law: ArrheniusLaw,
+}
+
+impl TemperatureSeriesOptions {
+    /// Adds a quantity to derive from each fit.
+    #[must_use]
+    pub fn with_combination(mut self, c: Combination) -> Self {
+        self.combinations.push(c);
+        self
+    }
+
+    /// Electrode area in cm², for areal resistances.
+    #[must_use]
+    pub fn with_area_cm2(mut self, a: f64) -> Self {
+        self.area_cm2 = Some(a);
+        self
+    }
+
+    /// Separator thickness in µm, for the conductivity.
+    #[must_use]
+    pub fn with_thickness_um(mut self, d: f64) -> Self {
+        self.thickness_um = Some(d);
+        self
+    }
+
+    /// The quantity whose conductivity is reported (default: the first combination, when a thickness is known).
+    #[must_use]
+    pub fn with_conductivity_of(mut self, name: impl Into<String>) -> Self {
+        self.conductivity_of = Some(name.into());
+        self
+    }
+
+    /// The Arrhenius law (default: the T-prefactor law R = T·κ·exp(E_A/k_BT)).
+    #[must_use]
+    pub fn with_law(mut self, law: ArrheniusLaw) -> Self {
+        self.law = law;
+        self
+    }
+}
+
+/// The fit of one spectrum of the series.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesFitEntry {
+    /// The point's label (file name).
+    pub file: String,
+    /// Temperature in °C.
+    pub temperature_c: f64,
+    /// Whether the fit started from the previous temperature's result.
+    pub warm_started: bool,
+    /// The fit, or why it could not run.
+    #[serde(flatten)]
+    pub outcome: FitOutcome,
+}
+
+/// A fit report or the error that prevented the fit.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum FitOutcome {
+    /// The fit ran (check `converged`).
+    Report(Box<FitReport>),
+    /// The fit could not be set up.
+    Error {
+        /// The error message.
+        error: String,
+    },
+}
+
+/// A derived quantity at one temperature.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuantityValue {
+    /// Name of the combination.
+    pub name: String,
+    /// Temperature in °C.
+    pub temperature_c: f64,
+    /// Value in Ω.
+    pub value_ohm: f64,
+    /// Standard error in Ω.
+    pub stderr_ohm: Option<f64>,
+    /// Areal value in Ω·cm², when an area is known.
+    pub areal_ohm_cm2: Option<f64>,
+    /// Its standard error.
+    pub areal_stderr_ohm_cm2: Option<f64>,
+}
+
+/// The Arrhenius fit of one quantity.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArrheniusEntry {
+    /// Name of the quantity.
+    pub quantity: String,
+    /// E_A in eV.
+    pub activation_energy_ev: f64,
+    /// Its standard error.
+    pub activation_energy_ev_stderr: f64,
+    /// E_A in kJ/mol.
+    pub activation_energy_kj_per_mol: f64,
+    /// Prefactor κ, in the units of the fitted values (Ω·cm²/K for areal values with the T-prefactor law).
+    pub prefactor: f64,
+    /// Its standard error.
+    pub prefactor_stderr: f64,
+    /// R² of the linearised fit.
+    pub r_squared: f64,
+    /// Number of temperatures.
+    pub n_points: usize,
+    /// Whether the fit was on areal values (Ω·cm²) rather than Ω.
+    pub areal: bool,
+    /// The full fit, for predictions and plots.
+    #[serde(skip)]
+    pub fit: ArrheniusFit,
+    /// Temperatures (K) and values used, for plots.
+    #[serde(skip)]
+    pub data: (Vec<f64>, Vec<f64>, Option<Vec<f64>>),
+}
+
+/// Conductivity at one temperature.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConductivityValue {
+    /// Name of the quantity it was derived from.
+    pub quantity: String,
+    /// Temperature in °C.
+    pub temperature_c: f64,
+    /// σ in S/cm.
+    pub sigma_s_per_cm: f64,
+    /// Its standard error.
+    pub sigma_stderr_s_per_cm: Option<f64>,
+}
+
+/// Everything the series analysis produced; serialises to the `eisfit series` JSON document.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemperatureSeriesReport {
+    /// The fits, in increasing temperature.
+    pub fits: Vec<SeriesFitEntry>,
+    /// Derived quantities per temperature.
+    pub quantities: Vec<QuantityValue>,
+    /// Arrhenius fits per quantity (those with at least 3 converged temperatures).
+    pub arrhenius: Vec<ArrheniusEntry>,
+    /// Conductivities per temperature.
+    pub conductivity: Vec<ConductivityValue>,
+    /// Problems met along the way (a fit that failed, a quantity without enough points for Arrhenius).
+    pub warnings: Vec<String>,
+}
+
+fn positive(what: &str, v: Option<f64>) -> Result<Option<f64>, AnalysisError> {
+    match v {
+        Some(x) if !(x.is_finite() && x > 0.0) => Err(AnalysisError::InvalidValue {
+            what: what.to_string(),
+            value: x,
+        }),
+        other => Ok(other),
+    }
+}
+
+/// Runs the whole series analysis (see the [module docs](self)).
+///
+/// Spectra are fitted in increasing temperature, each started from the previous result
+/// ([`fit_series`]). Quantities come only from converged fits.
+///
+/// # Errors
+/// [`AnalysisError`] for an empty series, invalid areas, thicknesses or temperatures, a combination naming an
+/// unknown parameter, or an unknown `conductivity_of`. Fits that fail or do not converge are reported in the
+/// result, not as errors.
+pub fn analyze_temperature_series(
+    circuit: &Circuit,
+    points: &[SeriesPoint],
+    fit_options: &FitOptions,
+    options: &TemperatureSeriesOptions,
+) -> Result<TemperatureSeriesReport, AnalysisError> {
+    if points.is_empty() {
+        return Err(AnalysisError::Empty);
+    }
+    positive("area", options.area_cm2)?;
+    positive("thickness", options.thickness_um)?;
+    for p in points {
+        positive(&format!("{}: area", p.label), p.area_cm2)?;
+        positive(&format!("{}: thickness", p.label), p.thickness_um)?;
+        if !(p.temperature_c.is_finite() && p.temperature_c > -273.15) {
+            return Err(AnalysisError::InvalidValue {
+                what: format!("{}: temperature (°C, above absolute zero)", p.label),
+                value: p.temperature_c,
+            });
+        }
+    }
+    for c in &options.combinations {
+        for (_, name) in &c.terms {
+            circuit.param_index(name).map_err(|source| AnalysisError::UnknownParameter {
+                combination: c.name.clone(),
+                source,
+            })?;
+        }
+    }
+    let sigma_of = match &options.conductivity_of {
+        Some(n) => {
+            if !options.combinations.iter().any(|c| &c.name == n) {
+                return Err(AnalysisError::UnknownQuantity(n.clone()));
+            }
+            Some(n.clone())
+        }
+        None => options.combinations.first().map(|c| c.name.clone()),
+    };
+
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].temperature_c.total_cmp(&points[b].temperature_c));
+    let sorted: Vec<&SeriesPoint> = order.iter().map(|&i| &points[i]).collect();
+    let spectra: Vec<Spectrum> = sorted.iter().map(|p| p.spectrum.clone()).collect();
+    let series = fit_series(circuit, &spectra, fit_options);
+
+    let mut report = TemperatureSeriesReport {
+        fits: Vec::new(),
+        quantities: Vec::new(),
+        arrhenius: Vec::new(),
+        conductivity: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for ((p, outcome), warm) in sorted.iter().zip(series.fits).zip(series.warm_started) {
+        let area = p.area_cm2.or(options.area_cm2);
+        let thickness = p.thickness_um.or(options.thickness_um);
+        match outcome {
+            Ok(r) => {
+                if r.converged {
+                    for c in &options.combinations {
+                        let (v, s) = c.evaluate(circuit, &r)?;
+                        report.quantities.push(QuantityValue {
+                            name: c.name.clone(),
+                            temperature_c: p.temperature_c,
+                            value_ohm: v,
+                            stderr_ohm: s,
+                            areal_ohm_cm2: area.map(|a| v * a),
+                            areal_stderr_ohm_cm2: area.and_then(|a| s.map(|s| s * a)),
+                        });
+                        if let (Some(a), Some(d), true) = (area, thickness, sigma_of.as_deref() == Some(&c.name)) {
+                            // σ = d / (R·A), with d in cm; the relative error of R carries over.
+                            let sigma = d * 1e-4 / (v * a);
+                            report.conductivity.push(ConductivityValue {
+                                quantity: c.name.clone(),
+                                temperature_c: p.temperature_c,
+                                sigma_s_per_cm: sigma,
+                                sigma_stderr_s_per_cm: s.map(|s| sigma * s / v.abs()),
+                            });
+                        }
+                    }
+                } else {
+                    report
+                        .warnings
+                        .push(format!("{} ({} °C): the fit did not converge; left out of the quantities", p.label, p.temperature_c));
+                }
+                report.fits.push(SeriesFitEntry {
+                    file: p.label.clone(),
+                    temperature_c: p.temperature_c,
+                    warm_started: warm,
+                    outcome: FitOutcome::Report(Box::new(r)),
+                });
+            }
+            Err(e) => {
+                report.warnings.push(format!("{} ({} °C): {e}", p.label, p.temperature_c));
+                report.fits.push(SeriesFitEntry {
+                    file: p.label.clone(),
+                    temperature_c: p.temperature_c,
+                    warm_started: warm,
+                    outcome: FitOutcome::Error { error: e },
+                });
+            }
+        }
+    }
+
+    let arr_opts = ArrheniusOptions::default().with_law(options.law);
+    for c in &options.combinations {
+        let q: Vec<&QuantityValue> = report.quantities.iter().filter(|q| q.name == c.name).collect();
+        let areal = q.iter().all(|q| q.areal_ohm_cm2.is_some());
+        let t: Vec<f64> = q.iter().map(|q| q.temperature_c).collect();
+        let v: Vec<f64> = q
+            .iter()
+            .map(|q| if areal { q.areal_ohm_cm2.unwrap_or(q.value_ohm) } else { q.value_ohm })
+            .collect();
+        let e: Option<Vec<f64>> = q
+            .iter()
+            .map(|q| if areal { q.areal_stderr_ohm_cm2 } else { q.stderr_ohm })
+            .collect::<Option<Vec<f64>>>()
+            .filter(|e| e.iter().all(|x| *x > 0.0 && x.is_finite()));
+        if q.len() < 3 {
+            report
+                .warnings
+                .push(format!("{}: {} converged temperatures, at least 3 are needed for an Arrhenius fit", c.name, q.len()));
+            continue;
+        }
+        match fit_arrhenius(&t, &v, e.as_deref(), &arr_opts) {
+            Ok(fit) => report.arrhenius.push(ArrheniusEntry {
+                quantity: c.name.clone(),
+                activation_energy_ev: fit.activation_energy_ev(),
+                activation_energy_ev_stderr: fit.activation_energy_ev_stderr(),
+                activation_energy_kj_per_mol: fit.activation_energy_kj_per_mol(),
+                prefactor: fit.prefactor(),
+                prefactor_stderr: fit.prefactor_stderr(),
+                r_squared: fit.r_squared(),
+                n_points: fit.n_points(),
+                areal,
+                data: (t.iter().map(|t| t + crate::consts::ZERO_CELSIUS_K).collect(), v, e),
+                fit,
+            }),
+            Err(err) => report.warnings.push(format!("{}: Arrhenius fit failed: {err}", c.name)),
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_parse_with_factors_and_signs() {
+        let c: Combination = "interface = 0.5*R2".parse().unwrap();
+        assert_eq!(c.name(), "interface");
+        assert_eq!(c.terms(), &[(0.5, "R2".to_string())]);
+        let c: Combination = "x=R0+R1-2e-1*CPE1.Q+R2/2".parse().unwrap();
+        let factors: Vec<f64> = c.terms().iter().map(|t| t.0).collect();
+        approx::assert_relative_eq!(factors.as_slice(), [1.0, 1.0, -0.2, 0.5].as_slice());
+        for bad in ["R0+R1", "=R0", "x=", "x=R0+", "x=R0++R1", "x=2*3", "x=R0/0", "x=3", "x.y=R0"] {
+            assert!(bad.parse::<Combination>().is_err(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn combination_error_uses_the_covariance() {
+        let circuit: Circuit = "R0-p(R1,C1)".parse().unwrap();
+        let f = crate::simulate::log_frequencies(1e6, 1.0, 10).unwrap();
+        let s = crate::simulate::simulate(&circuit, &[10.0, 50.0, 1e-6], &f, Some(crate::simulate::Noise::new(0.01, 3).unwrap())).unwrap();
+        let r = crate::fit(&circuit, &s, &FitOptions::default()).unwrap();
+        let cov = r.covariance.clone().unwrap();
+        let sum: Combination = "s=R0+R1".parse().unwrap();
+        let (v, e) = sum.evaluate(&circuit, &r).unwrap();
+        approx::assert_relative_eq!(v, r.parameters[0].value + r.parameters[1].value);
+        let want = (cov[0][0] + cov[1][1] + 2.0 * cov[0][1]).sqrt();
+        approx::assert_relative_eq!(e.unwrap(), want, max_relative = 1e-12);
+        let bad: Combination = "s=R9".parse().unwrap();
+        assert!(matches!(bad.evaluate(&circuit, &r), Err(AnalysisError::UnknownParameter { .. })));
+    }
+}

@@ -114,10 +114,12 @@ impl Combination {
     pub fn evaluate(&self, circuit: &Circuit, report: &FitReport) -> Result<(f64, Option<f64>), AnalysisError> {
         let mut idx = Vec::with_capacity(self.terms.len());
         for (a, p) in &self.terms {
-            let i = circuit.param_index(p).map_err(|source| AnalysisError::UnknownParameter {
-                combination: self.name.clone(),
-                source,
-            })?;
+            let i = circuit
+                .param_index(p)
+                .map_err(|source| AnalysisError::UnknownParameter {
+                    combination: self.name.clone(),
+                    source,
+                })?;
             idx.push((*a, i));
         }
         let value = idx.iter().map(|(a, i)| a * report.parameters[*i].value).sum();
@@ -141,7 +143,9 @@ impl FromStr for Combination {
             reason: reason.to_string(),
         };
         let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let (name, expr) = compact.split_once('=').ok_or_else(|| bad("expected NAME=EXPR, e.g. separator=R0+R1"))?;
+        let (name, expr) = compact
+            .split_once('=')
+            .ok_or_else(|| bad("expected NAME=EXPR, e.g. separator=R0+R1"))?;
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
             return Err(bad("the name must be letters, digits, '_' or '-'"));
         }
@@ -151,7 +155,11 @@ impl FromStr for Combination {
         let mut current = String::new();
         let chars: Vec<char> = expr.chars().collect();
         for (k, &c) in chars.iter().enumerate() {
-            let exponent = k > 0 && matches!(chars[k - 1], 'e' | 'E') && current.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '*'));
+            let exponent = k > 0
+                && matches!(chars[k - 1], 'e' | 'E')
+                && current
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '*'));
             if (c == '+' || c == '-') && !exponent {
                 if !current.is_empty() {
                     terms.push(parse_term(sign, &current).map_err(|r| bad(&r))?);
@@ -450,10 +458,12 @@ pub fn analyze_temperature_series(
     }
     for c in &options.combinations {
         for (_, name) in &c.terms {
-            circuit.param_index(name).map_err(|source| AnalysisError::UnknownParameter {
-                combination: c.name.clone(),
-                source,
-            })?;
+            circuit
+                .param_index(name)
+                .map_err(|source| AnalysisError::UnknownParameter {
+                    combination: c.name.clone(),
+                    source,
+                })?;
         }
     }
     let sigma_of = match &options.conductivity_of {
@@ -507,9 +517,10 @@ pub fn analyze_temperature_series(
                         }
                     }
                 } else {
-                    report
-                        .warnings
-                        .push(format!("{} ({} °C): the fit did not converge; left out of the quantities", p.label, p.temperature_c));
+                    report.warnings.push(format!(
+                        "{} ({} °C): the fit did not converge; left out of the quantities",
+                        p.label, p.temperature_c
+                    ));
                 }
                 report.fits.push(SeriesFitEntry {
                     file: p.label.clone(),
@@ -519,7 +530,9 @@ pub fn analyze_temperature_series(
                 });
             }
             Err(e) => {
-                report.warnings.push(format!("{} ({} °C): {e}", p.label, p.temperature_c));
+                report
+                    .warnings
+                    .push(format!("{} ({} °C): {e}", p.label, p.temperature_c));
                 report.fits.push(SeriesFitEntry {
                     file: p.label.clone(),
                     temperature_c: p.temperature_c,
@@ -537,7 +550,13 @@ pub fn analyze_temperature_series(
         let t: Vec<f64> = q.iter().map(|q| q.temperature_c).collect();
         let v: Vec<f64> = q
             .iter()
-            .map(|q| if areal { q.areal_ohm_cm2.unwrap_or(q.value_ohm) } else { q.value_ohm })
+            .map(|q| {
+                if areal {
+                    q.areal_ohm_cm2.unwrap_or(q.value_ohm)
+                } else {
+                    q.value_ohm
+                }
+            })
             .collect();
         let e: Option<Vec<f64>> = q
             .iter()
@@ -545,9 +564,11 @@ pub fn analyze_temperature_series(
             .collect::<Option<Vec<f64>>>()
             .filter(|e| e.iter().all(|x| *x > 0.0 && x.is_finite()));
         if q.len() < 3 {
-            report
-                .warnings
-                .push(format!("{}: {} converged temperatures, at least 3 are needed for an Arrhenius fit", c.name, q.len()));
+            report.warnings.push(format!(
+                "{}: {} converged temperatures, at least 3 are needed for an Arrhenius fit",
+                c.name,
+                q.len()
+            ));
             continue;
         }
         match fit_arrhenius(&t, &v, e.as_deref(), &arr_opts) {
@@ -582,7 +603,9 @@ mod tests {
         let c: Combination = "x=R0+R1-2e-1*CPE1.Q+R2/2".parse().unwrap();
         let factors: Vec<f64> = c.terms().iter().map(|t| t.0).collect();
         approx::assert_relative_eq!(factors.as_slice(), [1.0, 1.0, -0.2, 0.5].as_slice());
-        for bad in ["R0+R1", "=R0", "x=", "x=R0+", "x=R0++R1", "x=2*3", "x=R0/0", "x=3", "x.y=R0"] {
+        for bad in [
+            "R0+R1", "=R0", "x=", "x=R0+", "x=R0++R1", "x=2*3", "x=R0/0", "x=3", "x.y=R0",
+        ] {
             assert!(bad.parse::<Combination>().is_err(), "{bad} should not parse");
         }
     }
@@ -591,7 +614,13 @@ mod tests {
     fn combination_error_uses_the_covariance() {
         let circuit: Circuit = "R0-p(R1,C1)".parse().unwrap();
         let f = crate::simulate::log_frequencies(1e6, 1.0, 10).unwrap();
-        let s = crate::simulate::simulate(&circuit, &[10.0, 50.0, 1e-6], &f, Some(crate::simulate::Noise::new(0.01, 3).unwrap())).unwrap();
+        let s = crate::simulate::simulate(
+            &circuit,
+            &[10.0, 50.0, 1e-6],
+            &f,
+            Some(crate::simulate::Noise::new(0.01, 3).unwrap()),
+        )
+        .unwrap();
         let r = crate::fit(&circuit, &s, &FitOptions::default()).unwrap();
         let cov = r.covariance.clone().unwrap();
         let sum: Combination = "s=R0+R1".parse().unwrap();
@@ -600,6 +629,9 @@ mod tests {
         let want = (cov[0][0] + cov[1][1] + 2.0 * cov[0][1]).sqrt();
         approx::assert_relative_eq!(e.unwrap(), want, max_relative = 1e-12);
         let bad: Combination = "s=R9".parse().unwrap();
-        assert!(matches!(bad.evaluate(&circuit, &r), Err(AnalysisError::UnknownParameter { .. })));
+        assert!(matches!(
+            bad.evaluate(&circuit, &r),
+            Err(AnalysisError::UnknownParameter { .. })
+        ));
     }
 }

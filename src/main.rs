@@ -17,6 +17,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Fit a circuit to one or more spectra (any supported file format), in parallel.
+    Fit(cli::fit::FitCmdArgs),
     /// Simulate a circuit's spectrum on a logarithmic frequency grid, optionally with seeded noise.
     Simulate(cli::simulate::SimulateArgs),
     /// Fit an Arrhenius law to a table of resistances or conductivities against temperature.
@@ -30,6 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<u8> = match cli.command {
+        Command::Fit(args) => cli::fit::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Arrhenius(args) => cli::arrhenius::run(args),
         Command::Energy(args) => cli::energy::run(args),

@@ -4,6 +4,9 @@
 
 pub mod arrhenius;
 pub mod energy;
+pub mod fit;
+pub mod fitargs;
+pub mod format;
 pub mod read;
 pub mod simulate;
 
@@ -12,7 +15,6 @@ use std::process::ExitCode;
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command ran, but at least one fit did not converge.
-#[allow(dead_code)] // used by `fit` and `series`
 pub const EXIT_NOT_CONVERGED: u8 = 1;
 /// Exit code: bad usage or unreadable input.
 pub const EXIT_USAGE: u8 = 2;

@@ -55,6 +55,48 @@ use std::path::{Path, PathBuf};
 pub use arrhenius::ArrheniusPlot;
 pub use spectrum::SpectrumPlot;
 
+use crate::circuit::Circuit;
+use crate::fit::FitReport;
+use crate::spectrum::Spectrum;
+
+/// A plot of a fit: the measured spectrum as markers, the fitted circuit as a line on a dense grid (20 points per
+/// decade over the measured range), and the fit's relative residuals.
+///
+/// # Errors
+/// [`PlotError`] when the fitted parameters do not fit `circuit` or give a non-finite model.
+///
+/// # Examples
+/// ```
+/// use eisfit::{fit, Circuit, FitOptions};
+/// use eisfit::simulate::{log_frequencies, simulate};
+///
+/// let c: Circuit = "R0-p(R1,C1)".parse()?;
+/// let s = simulate(&c, &[10.0, 100.0, 1e-6], &log_frequencies(1e5, 1.0, 10)?, None)?;
+/// let report = fit(&c, &s, &FitOptions::default())?;
+/// let svg = eisfit::plot::fit_plot(&s, &c, &report)?.render_report()?;
+/// assert!(svg.starts_with("<svg"));
+/// # Ok::<(), eisfit::Error>(())
+/// ```
+pub fn fit_plot<'a>(
+    spectrum: &'a Spectrum,
+    circuit: &Circuit,
+    report: &FitReport,
+) -> Result<SpectrumPlot<'a>, PlotError> {
+    let (lo, hi) = spectrum.frequency_range();
+    let decades = (hi / lo).log10().max(0.1);
+    let n = ((decades * 20.0).ceil() as usize).clamp(20, 2000);
+    let freq: Vec<f64> = (0..=n).map(|i| hi * (lo / hi).powf(i as f64 / n as f64)).collect();
+    let z = circuit
+        .impedance(&report.values(), &freq)
+        .map_err(|e| PlotError::InvalidModel(e.to_string()))?;
+    let rf: Vec<f64> = report.residuals.iter().map(|r| r.frequency_hz).collect();
+    let re: Vec<f64> = report.residuals.iter().map(|r| r.real).collect();
+    let im: Vec<f64> = report.residuals.iter().map(|r| r.imag).collect();
+    SpectrumPlot::new(spectrum)
+        .with_model(&freq, &z, format!("fit: {}", report.circuit))?
+        .with_residuals(&rf, &re, &im)
+}
+
 /// Why a plot could not be made or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -95,6 +137,9 @@ pub enum PlotError {
         /// The value found.
         value: f64,
     },
+    /// The fitted parameters could not be evaluated on the circuit.
+    #[error("cannot evaluate the fitted model: {0}")]
+    InvalidModel(String),
     /// A residual plot was asked for, but no series has residuals.
     #[error("no residuals to plot: add them with SpectrumPlot::with_residuals")]
     NoResiduals,

@@ -1,0 +1,261 @@
+//! `eisfit fit FILE... --circuit C`: fit a circuit to every selected sweep of every file, in parallel.
+
+use super::fitargs::{load, FitArgs};
+use super::format::{fit_table, use_colour};
+use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
+use anyhow::Context;
+use eisfit::{fit, Circuit, FitOptions, FitReport, Spectrum};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `eisfit fit`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    eisfit fit data/randles.csv --circuit 'R0-p(C1,R1-W1)'\n  \
+    eisfit fit cell.mpt --circuit 'R(RQ)(RQ)' --fmin 1 --output json\n  \
+    eisfit fit runs/*.DTA --circuit 'R0-p(R1,CPE1)-W1' --fix R0=0.5 --bounds CPE1.n=0.6:1 --output csv > fits.csv\n  \
+    eisfit fit data/symmetric_cell_30C.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --plot fit.svg")]
+pub struct FitCmdArgs {
+    /// Files to fit (any supported potentiostat format; several files are fitted in parallel).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    fit: FitArgs,
+    /// Output: table for people, json (an array, one object per spectrum) or csv (one row per spectrum).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    output: OutputFormat,
+    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_2.svg, ... for further spectra).
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+/// One fitted spectrum in the JSON output: the report plus where it came from.
+#[derive(Serialize)]
+struct FitOutput<'a> {
+    file: String,
+    sweep: usize,
+    #[serde(flatten)]
+    report: &'a FitReport,
+}
+
+/// Outcome for one job: a (file, sweep, spectrum, report) or an error message.
+struct Job {
+    file: PathBuf,
+    sweep: usize,
+    spectrum: Option<Spectrum>,
+    result: Result<FitReport, String>,
+}
+
+/// Runs `eisfit fit`.
+pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
+    let circuit = args.fit.circuit()?;
+    let options = args.fit.options(&circuit)?;
+    let reader = args.fit.reader()?;
+    let started = Instant::now();
+
+    let progress = (args.files.len() > 3 && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new(args.files.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    // Files in parallel; the results come back in input order.
+    let per_file: Vec<Vec<Job>> = args
+        .files
+        .par_iter()
+        .map(|path| {
+            let jobs = fit_file(path, &circuit, &options, reader, args.fit.sweep);
+            if let Some(pb) = &progress {
+                pb.inc(1);
+            }
+            jobs
+        })
+        .collect();
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let jobs: Vec<Job> = per_file.into_iter().flatten().collect();
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_results(&mut out, &jobs, args.output)?;
+    out.flush().context("writing to stdout")?;
+
+    if let Some(plot) = &args.plot {
+        let fitted: Vec<&Job> = jobs.iter().filter(|j| j.result.is_ok()).collect();
+        for (k, job) in fitted.iter().enumerate() {
+            let path = numbered(plot, k);
+            if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
+                write_plot(&path, s, &circuit, r, &job.file)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+
+    let n_ok = jobs
+        .iter()
+        .filter(|j| matches!(&j.result, Ok(r) if r.converged))
+        .count();
+    let n_nc = jobs
+        .iter()
+        .filter(|j| matches!(&j.result, Ok(r) if !r.converged))
+        .count();
+    let n_err = jobs.len() - n_ok - n_nc;
+    for j in jobs.iter().filter(|j| j.result.is_err()) {
+        if let Err(e) = &j.result {
+            eprintln!("error: {}: {e}", j.file.display());
+        }
+    }
+    eprintln!(
+        "{} spectra: {n_ok} converged, {n_nc} not converged, {n_err} failed, in {:.3} s",
+        jobs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if n_err > 0 {
+        EXIT_USAGE
+    } else if n_nc > 0 {
+        EXIT_NOT_CONVERGED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn fit_file(
+    path: &Path,
+    circuit: &Circuit,
+    options: &FitOptions,
+    reader: Option<eisfit::Format>,
+    sweep: eisfit::SweepSelection,
+) -> Vec<Job> {
+    match load(path, reader, sweep) {
+        Err(e) => vec![Job {
+            file: path.to_path_buf(),
+            sweep: 0,
+            spectrum: None,
+            result: Err(format!("{e:#}")),
+        }],
+        Ok(sweeps) => sweeps
+            .into_iter()
+            .map(|(i, s)| {
+                let result = fit(circuit, &s, options).map_err(|e| e.to_string());
+                Job {
+                    file: path.to_path_buf(),
+                    sweep: i,
+                    spectrum: Some(s),
+                    result,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> anyhow::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            let docs: Vec<FitOutput> = jobs
+                .iter()
+                .filter_map(|j| {
+                    j.result.as_ref().ok().map(|r| FitOutput {
+                        file: j.file.display().to_string(),
+                        sweep: j.sweep,
+                        report: r,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &docs)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv => {
+            let first = jobs.iter().find_map(|j| j.result.as_ref().ok());
+            let mut w = csv::Writer::from_writer(out);
+            let mut header = vec![
+                "file",
+                "sweep",
+                "converged",
+                "chi2",
+                "reduced_chi2",
+                "pseudo_chi2",
+                "aic",
+                "bic",
+                "n_points",
+                "n_iterations",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
+            if let Some(r) = first {
+                for p in &r.parameters {
+                    header.push(p.name.clone());
+                    header.push(format!("{}_stderr", p.name));
+                }
+            }
+            w.write_record(&header)?;
+            for j in jobs {
+                let Ok(r) = &j.result else { continue };
+                let mut row = vec![
+                    j.file.display().to_string(),
+                    j.sweep.to_string(),
+                    r.converged.to_string(),
+                    r.chi2.to_string(),
+                    r.reduced_chi2.to_string(),
+                    r.pseudo_chi2.to_string(),
+                    r.aic.to_string(),
+                    r.bic.to_string(),
+                    r.n_points.to_string(),
+                    r.n_iterations.to_string(),
+                ];
+                for p in &r.parameters {
+                    row.push(p.value.to_string());
+                    row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
+                }
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+        OutputFormat::Table => {
+            let colour = use_colour();
+            for (k, j) in jobs.iter().enumerate() {
+                if let Ok(r) = &j.result {
+                    if k > 0 {
+                        writeln!(out)?;
+                    }
+                    let label = format!("{} (sweep {})", j.file.display(), j.sweep);
+                    write!(out, "{}", fit_table(&label, r, colour))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `fit.svg`, `fit_2.svg`, `fit_3.svg`, ...
+fn numbered(path: &Path, k: usize) -> PathBuf {
+    if k == 0 {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "svg".into());
+    path.with_file_name(format!("{stem}_{}.{ext}", k + 1))
+}
+
+fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file: &Path) -> anyhow::Result<()> {
+    let plot = eisfit::plot::fit_plot(s, circuit, r)?.with_label(
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    plot.write_report(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Options shared by `fit` and `series`: the circuit, start values, fixed values, bounds, weighting, frequency
+//! window and multi-start, and how input files are read.
+
+use super::parse_assignments;
+use anyhow::{bail, Context};
+use eisfit::io::{self, Format, SweepSelection};
+use eisfit::{Circuit, FitOptions, Spectrum, Weighting};
+use std::path::Path;
+
+/// Fit options on the command line.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FitArgs {
+    /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)).
+    #[arg(long)]
+    pub circuit: String,
+    /// Start values, NAME=VALUE,... (others are found automatically) [default: all automatic].
+    #[arg(long)]
+    pub init: Option<String>,
+    /// Parameters held fixed, NAME=VALUE,... [default: none].
+    #[arg(long)]
+    pub fix: Option<String>,
+    /// Bounds, NAME=LOW:HIGH,... (inf and -inf allowed) [default: R, C, Q > 0; exponents in (0, 1]].
+    #[arg(long)]
+    pub bounds: Option<String>,
+    /// Residual weighting: modulus (1/|Z|), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (file's errors).
+    #[arg(long, default_value = "modulus")]
+    pub weight: Weighting,
+    /// Fit only frequencies at or above this value, Hz [default: no limit].
+    #[arg(long)]
+    pub fmin: Option<f64>,
+    /// Fit only frequencies at or below this value, Hz [default: no limit].
+    #[arg(long)]
+    pub fmax: Option<f64>,
+    /// Drop inductive points (Z'' > 0) before fitting.
+    #[arg(long)]
+    pub drop_inductive: bool,
+    /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
+    #[arg(long)]
+    pub multistart: Option<usize>,
+    /// Seed of the multi-start sampler (same seed, same result).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Keep interchangeable sub-circuits in the order the optimiser left them, instead of decreasing
+    /// characteristic frequency.
+    #[arg(long)]
+    pub no_canonical_order: bool,
+    /// Reader: auto (detect from the content) or a format name such as gamry-dta, biologic-mpt, zplot.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Which sweep of each file to fit: a 0-based index or all.
+    #[arg(long, default_value = "0")]
+    pub sweep: SweepSelection,
+}
+
+impl FitArgs {
+    /// The parsed circuit; errors name the option.
+    pub fn circuit(&self) -> anyhow::Result<Circuit> {
+        self.circuit.parse().with_context(|| "--circuit")
+    }
+
+    /// Library options for `circuit`; names are checked against it so errors come before any file is read.
+    pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
+        let mut o = FitOptions::default().with_weighting(self.weight).with_seed(self.seed);
+        if let Some(s) = &self.init {
+            for (n, v) in parse_assignments("--init", s)? {
+                circuit.param_index(&n).context("--init")?;
+                o = o.with_initial(n, v);
+            }
+        }
+        if let Some(s) = &self.fix {
+            for (n, v) in parse_assignments("--fix", s)? {
+                circuit.param_index(&n).context("--fix")?;
+                o = o.with_fixed(n, v);
+            }
+        }
+        if let Some(s) = &self.bounds {
+            for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                let Some((name, range)) = item.split_once('=') else {
+                    bail!("--bounds: expected NAME=LOW:HIGH, got '{item}'");
+                };
+                let Some((lo, hi)) = range.split_once(':') else {
+                    bail!("--bounds: expected LOW:HIGH after '{name}=', got '{range}'");
+                };
+                let num = |x: &str| -> anyhow::Result<f64> {
+                    x.trim()
+                        .parse::<f64>()
+                        .with_context(|| format!("--bounds: '{}' is not a number (in '{item}')", x.trim()))
+                };
+                circuit.param_index(name.trim()).context("--bounds")?;
+                o = o.with_bounds(name.trim(), num(lo)?, num(hi)?);
+            }
+        }
+        if let Some(f) = self.fmin {
+            o = o.with_fmin(f);
+        }
+        if let Some(f) = self.fmax {
+            o = o.with_fmax(f);
+        }
+        if let Some(n) = self.multistart {
+            o = o.with_multistart(n);
+        }
+        Ok(o.with_drop_inductive(self.drop_inductive)
+            .with_canonical_order(!self.no_canonical_order))
+    }
+
+    /// The reader chosen with `--format`.
+    pub fn reader(&self) -> anyhow::Result<Option<Format>> {
+        Ok(Format::from_choice(&self.format)?)
+    }
+}
+
+/// Reads `path` and returns its selected sweeps as (sweep index, spectrum).
+pub fn load(path: &Path, format: Option<Format>, sweep: SweepSelection) -> anyhow::Result<Vec<(usize, Spectrum)>> {
+    let file = io::read_as(path, format)?;
+    let sweeps = file.select(sweep)?;
+    Ok(sweeps.into_iter().map(|s| (s.index(), s.spectrum().clone())).collect())
+}

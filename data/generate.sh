@@ -23,3 +23,6 @@ sim --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)-CPE4' \
 # Noise-free finite-space diffusion example (battery-like): R_s + (R_ct || C_dl) + Wo.
 sim --circuit 'R0-p(R1,C1)-Wo1' --params R0=0.0165,R1=0.0087,C1=3.3,Wo1.R=0.064,Wo1.tau=237 \
     --fmax 1e4 --fmin 3e-3 --points-per-decade 8 > data/battery_wo.csv
+
+# The study's temperature series (symmetric Na|NZSP|Na cell, -10 .. 40 C) with its manifest and true values.
+cargo run --quiet --release --example generate_series -- data/nzsp_series

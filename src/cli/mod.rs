@@ -8,6 +8,7 @@ pub mod fit;
 pub mod fitargs;
 pub mod format;
 pub mod read;
+pub mod series;
 pub mod simulate;
 
 use std::process::ExitCode;

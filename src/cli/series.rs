@@ -1,0 +1,341 @@
+//! `eisfit series MANIFEST.csv --circuit C`: fit a temperature series, derive quantities, areal resistances and
+//! conductivity, and fit the Arrhenius law to each quantity.
+
+use super::arrhenius::LawArg;
+use super::fitargs::{load, FitArgs};
+use super::format::{eng, use_colour};
+use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK};
+use anyhow::{bail, Context};
+use eisfit::analysis::{
+    analyze_temperature_series, Combination, FitOutcome, SeriesPoint, TemperatureSeriesOptions, TemperatureSeriesReport,
+};
+use eisfit::arrhenius::ArrheniusLaw;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `eisfit series`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "MANIFEST.csv has the columns file,temperature_c (paths relative to the manifest), and \
+    optionally area_cm2 and thickness_um per row.\n\nExamples:\n  \
+    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --fmin 10 \\\n      \
+    --combine separator=R0+R1 --combine interface=0.5*R2 --area-cm2 0.5027 --thickness-um 110\n  \
+    eisfit series manifest.csv --circuit 'R(RQ)(RQ)Q' --combine bulk=R1 --output json --plot arrhenius.svg"
+)]
+pub struct SeriesArgs {
+    /// CSV manifest listing the spectra and their temperatures (°C).
+    manifest: PathBuf,
+    #[command(flatten)]
+    fit: FitArgs,
+    /// A quantity to derive from each fit, NAME=EXPR with EXPR a sum of parameters with optional factors
+    /// (separator=R0+R1, interface=0.5*R2); repeatable.
+    #[arg(long, value_name = "NAME=EXPR")]
+    combine: Vec<String>,
+    /// Electrode area in cm², for areal resistances (a manifest column area_cm2 overrides it per row).
+    #[arg(long)]
+    area_cm2: Option<f64>,
+    /// Separator thickness in µm, for the conductivity σ = d/(R·A) (a column thickness_um overrides it).
+    #[arg(long)]
+    thickness_um: Option<f64>,
+    /// The quantity whose conductivity is reported [default: the first --combine].
+    #[arg(long)]
+    conductivity_of: Option<String>,
+    /// Arrhenius law: t-prefactor (R = T·κ·exp(E_A/k_BT)) or plain (R = κ·exp(E_A/k_BT)).
+    #[arg(long, value_enum, default_value_t = LawArg::TPrefactor)]
+    law: LawArg,
+    /// Output: table for people, json (one document) or csv (one row per temperature).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    output: OutputFormat,
+    /// Write the Arrhenius plot of the quantities as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+struct Row {
+    file: String,
+    temperature_c: f64,
+    area_cm2: Option<f64>,
+    thickness_um: Option<f64>,
+}
+
+fn read_manifest(path: &Path) -> anyhow::Result<Vec<Row>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_path(path)
+        .with_context(|| format!("{}: cannot open the manifest", path.display()))?;
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}: no header line", path.display()))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(fc), Some(tc)) = (col("file"), col("temperature_c")) else {
+        bail!(
+            "{}: the manifest needs the columns file,temperature_c (found: {})",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(",")
+        );
+    };
+    let (ac, dc) = (col("area_cm2"), col("thickness_um"));
+    let mut rows = Vec::new();
+    for (k, rec) in rdr.records().enumerate() {
+        let line = k + 2;
+        let rec = rec.with_context(|| format!("{}: line {line}", path.display()))?;
+        let num = |c: Option<usize>, what: &str| -> anyhow::Result<Option<f64>> {
+            match c.and_then(|c| rec.get(c)).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| anyhow::anyhow!("{}: line {line}: {what} '{s}' is not a number", path.display())),
+            }
+        };
+        let file = rec.get(fc).unwrap_or("").to_string();
+        if file.is_empty() {
+            bail!("{}: line {line}: empty file name", path.display());
+        }
+        let Some(t) = num(Some(tc), "temperature_c")? else {
+            bail!("{}: line {line}: missing temperature_c", path.display());
+        };
+        rows.push(Row {
+            file,
+            temperature_c: t,
+            area_cm2: num(ac, "area_cm2")?,
+            thickness_um: num(dc, "thickness_um")?,
+        });
+    }
+    if rows.is_empty() {
+        bail!("{}: the manifest lists no spectra", path.display());
+    }
+    Ok(rows)
+}
+
+/// Runs `eisfit series`.
+pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let circuit = args.fit.circuit()?;
+    let fit_options = args.fit.options(&circuit)?;
+    let reader = args.fit.reader()?;
+    let mut opts = TemperatureSeriesOptions::default().with_law(match args.law {
+        LawArg::TPrefactor => ArrheniusLaw::TPrefactor,
+        LawArg::Plain => ArrheniusLaw::Plain,
+    });
+    for c in &args.combine {
+        opts = opts.with_combination(c.parse::<Combination>().context("--combine")?);
+    }
+    if let Some(a) = args.area_cm2 {
+        opts = opts.with_area_cm2(a);
+    }
+    if let Some(d) = args.thickness_um {
+        opts = opts.with_thickness_um(d);
+    }
+    if let Some(q) = &args.conductivity_of {
+        opts = opts.with_conductivity_of(q.clone());
+    }
+
+    let rows = read_manifest(&args.manifest)?;
+    let base = args.manifest.parent().unwrap_or(Path::new("."));
+    let mut points = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let path = base.join(&row.file);
+        let sweeps = load(&path, reader, args.fit.sweep)?;
+        for (i, s) in sweeps {
+            let label = if i == 0 {
+                row.file.clone()
+            } else {
+                format!("{} (sweep {i})", row.file)
+            };
+            let mut p = SeriesPoint::new(label, row.temperature_c, s);
+            if let Some(a) = row.area_cm2 {
+                p = p.with_area_cm2(a);
+            }
+            if let Some(d) = row.thickness_um {
+                p = p.with_thickness_um(d);
+            }
+            points.push(p);
+        }
+    }
+    let report = analyze_temperature_series(&circuit, &points, &fit_options, &opts)?;
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.output {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv => write_csv(&mut out, &report)?,
+        OutputFormat::Table => write_table(&mut out, &report)?,
+    }
+    out.flush().context("writing to stdout")?;
+
+    if let Some(path) = &args.plot {
+        let mut plot = eisfit::plot::ArrheniusPlot::new();
+        for a in &report.arrhenius {
+            let (t, v, e) = &a.data;
+            plot = plot.with_series(&a.quantity, t, v, e.as_deref(), &a.fit)?;
+        }
+        if report.arrhenius.is_empty() {
+            eprintln!("warning: no Arrhenius fit to plot (give --combine and at least 3 temperatures)");
+        } else {
+            let unit = if report.arrhenius.iter().all(|a| a.areal) {
+                "Ω·cm²"
+            } else {
+                "Ω"
+            };
+            plot.with_y_title(format!("ln(R/T)   (R in {unit}, T in K)"))
+                .write(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let n = report.fits.len();
+    let n_ok = report
+        .fits
+        .iter()
+        .filter(|f| matches!(&f.outcome, FitOutcome::Report(r) if r.converged))
+        .count();
+    eprintln!(
+        "{n} spectra: {n_ok} converged, {} not, in {:.3} s",
+        n - n_ok,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if n_ok == n { EXIT_OK } else { EXIT_NOT_CONVERGED })
+}
+
+fn pm(v: f64, e: Option<f64>, unit: &str) -> String {
+    match e {
+        Some(e) => format!("{} ± {}", eng(v, unit), eng(e, unit)),
+        None => eng(v, unit),
+    }
+}
+
+fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Result<()> {
+    let colour = use_colour();
+    writeln!(
+        out,
+        "{:>8}  {:<28}  {:<16}  {:>5}  {:>11}",
+        "T / °C", "file", "fit", "iter", "χ²"
+    )?;
+    for f in &r.fits {
+        match &f.outcome {
+            FitOutcome::Report(rep) => {
+                let status = match (rep.converged, colour) {
+                    (true, _) => if f.warm_started {
+                        "converged (warm)"
+                    } else {
+                        "converged"
+                    }
+                    .to_string(),
+                    (false, true) => "\x1b[1;31mNOT CONVERGED\x1b[0m".to_string(),
+                    (false, false) => "NOT CONVERGED".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{:>8.2}  {:<28}  {:<16}  {:>5}  {:>11.4e}",
+                    f.temperature_c, f.file, status, rep.n_iterations, rep.chi2
+                )?;
+            }
+            FitOutcome::Error { error } => writeln!(out, "{:>8.2}  {:<28}  error: {error}", f.temperature_c, f.file)?,
+        }
+    }
+    if !r.quantities.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{:<14}  {:>8}  {:>26}  {:>30}", "quantity", "T / °C", "R", "R·A")?;
+        for q in &r.quantities {
+            let areal = q
+                .areal_ohm_cm2
+                .map(|a| match q.areal_stderr_ohm_cm2 {
+                    Some(e) => format!("{a:.4} ± {e:.4} Ω·cm²"),
+                    None => format!("{a:.4} Ω·cm²"),
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{:<14}  {:>8.2}  {:>26}  {:>30}",
+                q.name,
+                q.temperature_c,
+                pm(q.value_ohm, q.stderr_ohm, "Ohm"),
+                areal
+            )?;
+        }
+    }
+    if !r.conductivity.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "conductivity of {}:", r.conductivity[0].quantity)?;
+        for c in &r.conductivity {
+            let ms = 1e3 * c.sigma_s_per_cm;
+            match c.sigma_stderr_s_per_cm {
+                Some(e) => writeln!(
+                    out,
+                    "  {:>8.2} °C   σ = {ms:.4} ± {:.4} mS/cm",
+                    c.temperature_c,
+                    1e3 * e
+                )?,
+                None => writeln!(out, "  {:>8.2} °C   σ = {ms:.4} mS/cm", c.temperature_c)?,
+            }
+        }
+    }
+    if !r.arrhenius.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Arrhenius fits ({} law):",
+            match r.arrhenius[0].fit.law() {
+                ArrheniusLaw::TPrefactor => "R = T·κ·exp(E_A/k_B·T)",
+                ArrheniusLaw::Plain => "R = κ·exp(E_A/k_B·T)",
+            }
+        )?;
+        for a in &r.arrhenius {
+            writeln!(
+                out,
+                "  {:<14}  E_A = {:.4} ± {:.4} eV  ({:.2} kJ/mol)   R² = {:.5}   {} points",
+                a.quantity,
+                a.activation_energy_ev,
+                a.activation_energy_ev_stderr,
+                a.activation_energy_kj_per_mol,
+                a.r_squared,
+                a.n_points
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "quantity",
+        "temperature_c",
+        "value_ohm",
+        "stderr_ohm",
+        "areal_ohm_cm2",
+        "areal_stderr_ohm_cm2",
+        "sigma_s_per_cm",
+        "sigma_stderr_s_per_cm",
+    ])?;
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for q in &r.quantities {
+        let sigma = r
+            .conductivity
+            .iter()
+            .find(|c| c.quantity == q.name && (c.temperature_c - q.temperature_c).abs() < 1e-9);
+        w.write_record([
+            q.name.clone(),
+            q.temperature_c.to_string(),
+            q.value_ohm.to_string(),
+            opt(q.stderr_ohm),
+            opt(q.areal_ohm_cm2),
+            opt(q.areal_stderr_ohm_cm2),
+            opt(sigma.map(|c| c.sigma_s_per_cm)),
+            opt(sigma.and_then(|c| c.sigma_stderr_s_per_cm)),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -37,6 +37,9 @@ pub struct FitArgs {
     /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
     #[arg(long)]
     pub multistart: Option<usize>,
+    /// Maximum residual evaluations per start.
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_evaluations: u64,
     /// Seed of the multi-start sampler (same seed, same result).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -60,7 +63,10 @@ impl FitArgs {
 
     /// Library options for `circuit`; names are checked against it so errors come before any file is read.
     pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
-        let mut o = FitOptions::default().with_weighting(self.weight).with_seed(self.seed);
+        let mut o = FitOptions::default()
+            .with_weighting(self.weight)
+            .with_seed(self.seed)
+            .with_max_evaluations(usize::try_from(self.max_evaluations).unwrap_or(usize::MAX));
         if let Some(s) = &self.init {
             for (n, v) in parse_assignments("--init", s)? {
                 circuit.param_index(&n).context("--init")?;

@@ -1,0 +1,317 @@
+//! End-to-end tests of `eisfit simulate`, `fit` and `series`: output formats, JSON keys of the contract, exit
+//! codes and error messages.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn eisfit() -> Command {
+    Command::cargo_bin("eisfit").expect("binary builds")
+}
+
+fn data(name: &str) -> String {
+    format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Simulates a spectrum with the CLI into `dir/name` and returns its path.
+fn simulated(dir: &Path, name: &str, circuit: &str, params: &str, noise: &str) -> String {
+    let out = eisfit()
+        .args([
+            "simulate",
+            "--circuit",
+            circuit,
+            "--params",
+            params,
+            "--fmax",
+            "1e5",
+            "--fmin",
+            "0.1",
+        ])
+        .args(["--noise", noise, "--seed", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let p = dir.join(name);
+    std::fs::write(&p, out.stdout).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn simulate_csv_and_json() {
+    let out = eisfit()
+        .args([
+            "simulate",
+            "--circuit",
+            "R0-p(R1,C1)",
+            "--params",
+            "R0=10,R1=100,C1=1e-6",
+        ])
+        .args(["--fmax", "1e4", "--fmin", "1", "--points-per-decade", "5"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("frequency_hz,z_real_ohm,z_imag_ohm"));
+    assert_eq!(lines.count(), 21);
+    let out = eisfit()
+        .args([
+            "simulate",
+            "--circuit",
+            "R(RC)",
+            "--params",
+            "R0=10,R1=100,C0=1e-6",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["circuit"], "R0-p(R1,C0)");
+    // At the highest frequency the capacitor shorts R1: Z ≈ R0.
+    let re0 = v["z_real_ohm"][0].as_f64().unwrap();
+    assert!((re0 - 10.0).abs() < 0.01, "{re0}");
+    eisfit()
+        .args(["simulate", "--circuit", "R0-p(R1,C1)", "--params", "R0=10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing value(s) for R1, C1"));
+    eisfit()
+        .args(["simulate", "--circuit", "R0-p(R1,X1)", "--params", "R0=10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("column 9").and(predicate::str::contains("unknown element 'X1'")));
+}
+
+#[test]
+fn fit_json_has_the_contract_keys_and_recovers_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = simulated(
+        dir.path(),
+        "a.csv",
+        "R0-p(R1,CPE1)",
+        "R0=12,R1=80,CPE1.Q=2e-5,CPE1.n=0.88",
+        "0",
+    );
+    let out = eisfit()
+        .args(["fit", &f, "--circuit", "R0-p(R1,CPE1)", "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let fit = &v[0];
+    for key in [
+        "file",
+        "sweep",
+        "circuit",
+        "converged",
+        "termination",
+        "parameters",
+        "chi2",
+        "reduced_chi2",
+        "pseudo_chi2",
+        "aic",
+        "bic",
+        "n_points",
+        "n_iterations",
+        "warnings",
+    ] {
+        assert!(fit.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(fit["converged"], true);
+    let params = fit["parameters"].as_array().unwrap();
+    for p in params {
+        for key in ["name", "value", "stderr", "unit", "fixed", "at_bound"] {
+            assert!(p.get(key).is_some(), "parameter lacks {key}");
+        }
+    }
+    let get = |n: &str| {
+        params.iter().find(|p| p["name"] == n).unwrap()["value"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((get("R1") - 80.0).abs() < 1e-4);
+    assert!((get("CPE1.n") - 0.88).abs() < 1e-6);
+    assert_eq!(params[0]["unit"], "Ohm");
+}
+
+#[test]
+fn fit_table_csv_fix_and_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = simulated(dir.path(), "a.csv", "R0-p(R1,C1)", "R0=5,R1=50,C1=2e-6", "0.005");
+    eisfit()
+        .args([
+            "fit",
+            &f,
+            "--circuit",
+            "R0-p(R1,C1)",
+            "--fix",
+            "R0=5",
+            "--init",
+            "C1_0=1e-6",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(fixed)").and(predicate::str::contains("µF")))
+        .stderr(predicate::str::contains("1 spectra: 1 converged"));
+    let out = eisfit()
+        .args(["fit", &f, &f, "--circuit", "R0-p(R1,C1)", "--output", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("file,sweep,converged,chi2"));
+    assert!(lines[0].contains("R1,R1_stderr"));
+}
+
+#[test]
+fn fit_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = simulated(dir.path(), "a.csv", "R0-p(R1,C1)", "R0=5,R1=50,C1=2e-6", "0.005");
+    // Not converged: a hopeless start with too few evaluations and no extra starts gives exit 1.
+    eisfit()
+        .args([
+            "fit",
+            &f,
+            "--circuit",
+            "R0-p(R1,C1)-p(R2,C2)",
+            "--init",
+            "R0=1e3,R1=1e-3,C1=1e-12,R2=1e4,C2=10",
+        ])
+        .args(["--multistart", "0", "--max-evaluations", "3"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NOT CONVERGED"))
+        .stderr(predicate::str::contains("1 not converged"));
+    // Unreadable input: exit 2 and the file named.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "this is not\na spectrum\n").unwrap();
+    eisfit()
+        .args(["fit", bad.to_str().unwrap(), "--circuit", "R0-p(R1,C1)"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv"));
+    // Bad options: exit 2 with the parameter named.
+    eisfit()
+        .args(["fit", &f, "--circuit", "R0-p(R1,C1)", "--bounds", "R9=0:1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("R9"));
+    eisfit()
+        .args(["fit", &f, "--circuit", "R0-p(R1,CPE1)", "--init", "CPE1.n=1.5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CPE1.n").and(predicate::str::contains("outside its bounds")));
+}
+
+#[test]
+fn fit_plot_writes_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("fit.svg");
+    eisfit()
+        .args([
+            "fit",
+            &data("randles.csv"),
+            "--circuit",
+            "R0-p(C1,R1-W1)",
+            "--plot",
+            svg.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("Z′"));
+}
+
+#[test]
+fn series_recovers_the_shipped_study_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("arr.svg");
+    let out = eisfit()
+        .args([
+            "series",
+            &data("nzsp_series/manifest.csv"),
+            "--circuit",
+            "R0-p(R1,CPE1)-p(R2,CPE2)",
+            "--fmin",
+            "20",
+        ])
+        .args(["--combine", "separator=R0+R1", "--combine", "interface=0.5*R2"])
+        .args(["--area-cm2", "0.5027", "--thickness-um", "110", "--output", "json"])
+        .args(["--plot", svg.to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["fits"].as_array().unwrap().len(), 6);
+    assert!(v["fits"][0].get("temperature_c").is_some());
+    for q in v["quantities"].as_array().unwrap() {
+        for key in [
+            "name",
+            "temperature_c",
+            "value_ohm",
+            "stderr_ohm",
+            "areal_ohm_cm2",
+            "areal_stderr_ohm_cm2",
+        ] {
+            assert!(q.get(key).is_some(), "quantity lacks {key}");
+        }
+    }
+    // The generator's truth (examples/generate_series.rs): 0.28 eV, 0.41 eV, 1.6 mS/cm at 30 °C.
+    let arr = v["arrhenius"].as_array().unwrap();
+    let ea = |name: &str| {
+        let a = arr.iter().find(|a| a["quantity"] == name).unwrap();
+        (
+            a["activation_energy_ev"].as_f64().unwrap(),
+            a["activation_energy_ev_stderr"].as_f64().unwrap(),
+        )
+    };
+    let (e, s) = ea("separator");
+    assert!((e - 0.28).abs() <= 3.0 * s, "separator {e} ± {s}");
+    let (e, s) = ea("interface");
+    assert!((e - 0.41).abs() <= 3.0 * s, "interface {e} ± {s}");
+    let c30 = v["conductivity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["temperature_c"] == 30.0)
+        .unwrap();
+    let (sig, se) = (
+        c30["sigma_s_per_cm"].as_f64().unwrap(),
+        c30["sigma_stderr_s_per_cm"].as_f64().unwrap(),
+    );
+    assert!((sig - 1.6e-3).abs() <= 3.0 * se, "σ(30 °C) = {sig} ± {se}");
+    assert!(std::fs::read_to_string(svg).unwrap().contains("separator"));
+}
+
+#[test]
+fn series_errors_name_the_manifest_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(&m, "file,temperature_c\na.csv,abc\n").unwrap();
+    eisfit()
+        .args(["series", m.to_str().unwrap(), "--circuit", "R0-p(R1,C1)"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("abc")));
+    std::fs::write(&m, "name,temp\na.csv,20\n").unwrap();
+    eisfit()
+        .args(["series", m.to_str().unwrap(), "--circuit", "R0-p(R1,C1)"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("file,temperature_c"));
+}

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: FILE.csv CIRCUIT [auto|guess] [REPS]");
+    let path = args
+        .next()
+        .expect("usage: FILE.csv CIRCUIT [auto|guess|analyze] [REPS]");
     let circ: Circuit = args.next().expect("circuit").parse().expect("valid circuit");
     let mode = args.next().unwrap_or_else(|| "auto".into());
     let reps: u32 = args.next().and_then(|r| r.parse().ok()).unwrap_or(200);
@@ -19,6 +21,14 @@ fn main() {
         im.push(v[2]);
     }
     let s = Spectrum::from_parts(f, &re, &im).expect("valid spectrum");
+    if mode == "analyze" {
+        let t = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(guess::initial_guess(&circ, &s));
+        }
+        println!("initial_guess: {:?}", t.elapsed() / reps);
+        return;
+    }
     let o = match mode.as_str() {
         "guess" => FitOptions::default()
             .with_initial_values(guess::initial_guess(&circ, &s))

@@ -5,7 +5,7 @@
 //! panel has a closed frame with inward ticks, axis titles with units and a legend placed in the corner that hides
 //! the fewest data points.
 //!
-//! * [`SpectrumPlot`] plots one or more [`Spectrum`](crate::Spectrum)s, each optionally with a model curve (the
+//! * [`SpectrumPlot`] plots one or more [`Spectrum`]s, each optionally with a model curve (the
 //!   caller evaluates a fitted circuit on a dense grid) and relative residuals.
 //!   - [`SpectrumPlot::write_nyquist`]: Z′ against −Z″ with **equal scales** (the same Ω per unit length on both
 //!     axes), so that a semicircle looks like one; values are scaled to mΩ, kΩ, MΩ, … as needed.

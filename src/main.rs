@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Fit a circuit to one or more spectra (any supported file format), in parallel.
     Fit(cli::fit::FitCmdArgs),
+    /// Plot a spectrum as SVG (Nyquist, Bode, residuals), with a fit from a JSON result or a circuit.
+    Plot(cli::plot::PlotArgs),
     /// Fit a temperature series, derive areal resistances and conductivity, and fit the Arrhenius law.
     Series(cli::series::SeriesArgs),
     /// Simulate a circuit's spectrum on a logarithmic frequency grid, optionally with seeded noise.
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<u8> = match cli.command {
         Command::Fit(args) => cli::fit::run(args),
         Command::Series(args) => cli::series::run(args),
+        Command::Plot(args) => cli::plot::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Arrhenius(args) => cli::arrhenius::run(args),
         Command::Energy(args) => cli::energy::run(args),

@@ -315,3 +315,78 @@ fn series_errors_name_the_manifest_line() {
         .code(2)
         .stderr(predicate::str::contains("file,temperature_c"));
 }
+
+#[test]
+fn plot_from_a_fit_json_or_a_circuit() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("fit.json");
+    let out = eisfit()
+        .args([
+            "fit",
+            &data("randles.csv"),
+            "--circuit",
+            "R0-p(C1,R1-W1)",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(&json, out).unwrap();
+    let svg = dir.path().join("r.svg");
+    eisfit()
+        .args([
+            "plot",
+            &data("randles.csv"),
+            "--fit",
+            json.to_str().unwrap(),
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("fit: R0-p(C1,R1-W1)") && text.contains("Residual"));
+    let bode = dir.path().join("b.svg");
+    eisfit()
+        .args([
+            "plot",
+            &data("randles.csv"),
+            "--circuit",
+            "R(C[RW])",
+            "--kind",
+            "bode",
+            "-o",
+            bode.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&bode).unwrap().contains("|Z|"));
+    eisfit()
+        .args([
+            "plot",
+            &data("randles.csv"),
+            "--kind",
+            "residuals",
+            "-o",
+            bode.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a fit"));
+    std::fs::write(&json, "[]").unwrap();
+    eisfit()
+        .args([
+            "plot",
+            &data("randles.csv"),
+            "--fit",
+            json.to_str().unwrap(),
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no fit for randles.csv"));
+}

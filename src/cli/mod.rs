@@ -7,6 +7,7 @@ pub mod energy;
 pub mod fit;
 pub mod fitargs;
 pub mod format;
+pub mod plot;
 pub mod read;
 pub mod series;
 pub mod simulate;

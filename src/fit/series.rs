@@ -15,10 +15,18 @@ pub struct SeriesFit {
     pub warm_started: Vec<bool>,
 }
 
+/// No parameter on a bound, and a standard error for every free parameter.
+fn clean(r: &FitReport) -> bool {
+    r.parameters
+        .iter()
+        .all(|p| !p.at_bound && (p.fixed || p.stderr.is_some()))
+}
+
 /// Fits `spectra` in order. The first is fitted with `options`; each next one starts from the previous converged
 /// parameters (no extra random starts). When that warm start does not converge, the spectrum is fitted again with
 /// `options` as given (automatic start values and multi-start), which is reported in
-/// [`SeriesFit::warm_started`].
+/// [`SeriesFit::warm_started`]. A warm start that converged but left a parameter on a bound or undetermined is
+/// compared with such a fresh fit, and the lower χ² is kept.
 ///
 /// This is the workflow of a temperature series or of tracking resistances over cycles: neighbouring spectra
 /// have similar parameters, and starting from the neighbour keeps the labelling of the arcs consistent.
@@ -51,7 +59,14 @@ pub fn fit_series(circuit: &Circuit, spectra: &[Spectrum], options: &FitOptions)
             fit(circuit, s, &o)
         });
         let (result, was_warm) = match attempt {
-            Some(Ok(r)) if r.converged => (Ok(r), true),
+            // A clean warm start is kept as it is: it converged, no parameter sits on a bound, and every
+            // parameter has an error.
+            Some(Ok(r)) if r.converged && clean(&r) => (Ok(r), true),
+            // A doubtful warm start competes with a fresh automatic fit; the lower χ² wins.
+            Some(Ok(r)) if r.converged => match fit(circuit, s, options) {
+                Ok(fresh) if fresh.converged && fresh.chi2 < r.chi2 => (Ok(fresh), false),
+                _ => (Ok(r), true),
+            },
             _ => (fit(circuit, s, options), false),
         };
         if let Ok(r) = &result {

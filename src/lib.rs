@@ -1,8 +1,53 @@
 //! # eisfit
 //!
-//! Equivalent-circuit fitting of electrochemical impedance spectra (EIS): circuit notation, element library with
-//! analytic derivatives, Levenberg–Marquardt fitting with honest statistics, potentiostat file readers, and the
-//! Arrhenius analysis of temperature series.
+//! Equivalent-circuit fitting of electrochemical impedance spectra (EIS): circuit notation, an element library
+//! with analytic derivatives, Levenberg–Marquardt fitting with automatic start values and honest statistics,
+//! readers for the files potentiostats write, and the Arrhenius analysis of temperature series.
+//!
+//! # The workflow
+//! 1. **Read** a spectrum with [`io::read`] (BioLogic, Gamry, ZPlot, Autolab, ... detected by content), or build
+//!    a [`Spectrum`] from arrays, or simulate one with [`simulate`].
+//! 2. **Describe** the model as a [`Circuit`], in impedance.py notation (`R0-p(R1,CPE1)`) or Boukamp's CDC
+//!    (`R(RQ)`). Each element's formula is in [`elements`].
+//! 3. **Fit** it with [`fit()`] and [`FitOptions`]; no start values are needed. The [`FitReport`] holds the values,
+//!    standard errors, 95 % intervals, correlations, χ², pseudo-χ², AIC/BIC, residuals and warnings, and says
+//!    whether the fit converged.
+//! 4. **Analyse**: derive quantities across a temperature series with [`analysis`], fit the Arrhenius law with
+//!    [`arrhenius`], compute a stack's energy density with [`energy`], and plot with `plot` (feature `plot`).
+//!
+//! # Formula
+//! The fit minimises χ² = Σᵢ [w′ᵢ²(Z′ᵢ − Ẑ′ᵢ(p))² + w″ᵢ²(Z″ᵢ − Ẑ″ᵢ(p))²] over the parameters p, with the weights of
+//! [`Weighting`] (1/|Zᵢ| by default), and reports Cov(p) = s²·(JᵀWJ)⁻¹ with s² = χ²/(2N − k).
+//!
+//! # Example: parse, synthesise, fit and check
+//! ```
+//! use eisfit::simulate::{log_frequencies, simulate, Noise};
+//! use eisfit::{fit, Circuit, FitOptions};
+//!
+//! // A symmetric cell: bulk resistance, grain-boundary arc and interface arc.
+//! let circuit: Circuit = "R0-p(R1,CPE1)-p(R2,CPE2)".parse()?;
+//! let truth = [5.47, 8.21, 1.44e-6, 0.85, 5.97, 1.50e-5, 0.90];
+//!
+//! // Synthesise a measurement: 1 MHz to 1 Hz, 10 points per decade, 0.5 % noise.
+//! let freq = log_frequencies(1e6, 1.0, 10)?;
+//! let measured = simulate(&circuit, &truth, &freq, Some(Noise::new(0.005, 7)?))?;
+//!
+//! // Fit without start values.
+//! let report = fit(&circuit, &measured, &FitOptions::default())?;
+//! assert!(report.converged);
+//!
+//! // Check: every true value lies within four standard errors of its estimate.
+//! for (p, t) in report.parameters.iter().zip(truth) {
+//!     let err = p.stderr.expect("a well-determined fit has errors");
+//!     assert!((p.value - t).abs() < 4.0 * err, "{}: {} ± {err} vs {t}", p.name, p.value);
+//! }
+//! println!("{report}");
+//! # Ok::<(), eisfit::Error>(())
+//! ```
+//!
+//! # Features
+//! - `cli` (default): the `eisfit` binary and its dependencies (clap, anyhow, indicatif).
+//! - `plot` (default): SVG plots with plotters, in the `plot` module.
 #![forbid(unsafe_code)]
 #![deny(clippy::float_cmp)]
 

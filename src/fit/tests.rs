@@ -202,7 +202,9 @@ fn coverage(n: u64) -> f64 {
             hit += usize::from(lo <= t && t <= hi);
         }
     }
-    hit as f64 / total as f64
+    let c = hit as f64 / total as f64;
+    eprintln!("95 % interval coverage over {n} realisations: {c:.4}");
+    c
 }
 
 #[test]

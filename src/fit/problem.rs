@@ -98,10 +98,11 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
         ev.impedance(full, z);
         let n = self.data.len();
         let mut r = DVector::zeros(2 * n);
+        let (re, im) = r.as_mut_slice().split_at_mut(n);
         for i in 0..n {
             let d = z[i] - self.data[i];
-            r[i] = self.w_re[i] * d.re;
-            r[n + i] = self.w_im[i] * d.im;
+            re[i] = self.w_re[i] * d.re;
+            im[i] = self.w_im[i] * d.im;
         }
         // A trial point where the model is not finite (an element pushed outside its domain) gets a huge but
         // finite residual, so LM rejects the step and shrinks its trust region instead of stopping.
@@ -123,9 +124,12 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
         for (col, (&p, t)) in self.free.iter().zip(self.transforms).enumerate() {
             let dpdx = t.derivative(self.x[col]);
             let src = &jac[p * n..(p + 1) * n];
+            // Column-major storage: column `col` is one contiguous slice, real rows then imaginary rows.
+            let rows = 2 * n;
+            let (re, im) = j.as_mut_slice()[col * rows..(col + 1) * rows].split_at_mut(n);
             for i in 0..n {
-                j[(i, col)] = self.w_re[i] * src[i].re * dpdx;
-                j[(n + i, col)] = self.w_im[i] * src[i].im * dpdx;
+                re[i] = self.w_re[i] * src[i].re * dpdx;
+                im[i] = self.w_im[i] * src[i].im * dpdx;
             }
         }
         // Only reached at accepted (finite) points; a derivative that still overflows carries no usable direction.

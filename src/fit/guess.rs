@@ -13,11 +13,19 @@
 //! elements in series take the tail. Inside an arc, the resistor takes the diameter and a capacitor or CPE takes
 //! the time constant of the apex, via τ = (R·Q)^(1/n), so Q = τⁿ/R. When the circuit has more arcs than the
 //! spectrum shows, the missing ones are placed between the detected ones.
+//!
+//! Where that reading is ambiguous, [`initial_guesses`] returns one start per reading, and the fit keeps the best:
+//! a distribution peak below the onset of a rising tail is the tail (when the circuit has a tail element) or an arc,
+//! and an arc hidden as a shoulder of a larger one can lie on either side of it.
 
 use crate::circuit::{Circuit, Node};
 use crate::elements::ElementKind;
 use crate::spectrum::Spectrum;
 use std::f64::consts::{PI, TAU};
+
+mod slots;
+#[cfg(test)]
+mod tests;
 
 /// One arc read off the spectrum.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +66,9 @@ pub struct Features {
     pub r_arcs: f64,
     /// Highest and lowest frequency, Hz.
     pub f_range: (f64, f64),
+    /// With a tail: the frequency below which −Z″ rises without a break down to the lowest frequency, Hz. No arc
+    /// closes below it in the measured data, so distribution peaks there may be the tail rather than arcs.
+    pub tail_onset_hz: Option<f64>,
 }
 
 /// Time constants per decade of the relaxation-time basis.
@@ -202,6 +213,7 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
     } else {
         None
     };
+    let tail_onset_hz = tail.and_then(|_| tail_onset(f, &g));
     let r_arcs: f64 = arcs.iter().map(|a| a.resistance).sum();
     Features {
         r_inf,
@@ -210,34 +222,108 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
         tail,
         r_arcs: r_arcs.max(1e-3 * scale),
         f_range: (fhi, flo),
+        tail_onset_hz,
     }
 }
 
-/// Start values for every parameter of `circuit`, from the features of `spectrum` (see the module docs).
+/// Frequency where −Z″ (`g`, at frequencies `f` in decreasing order) starts rising monotonically towards the
+/// lowest frequency, when it does so over at least three intervals; `None` otherwise.
+fn tail_onset(f: &[f64], g: &[f64]) -> Option<f64> {
+    let n = g.len();
+    let mut i = n - 1;
+    // Strictly rising only: a noisy flat end stops the walk early, which errs towards fewer tail peaks.
+    while i > 0 && g[i - 1] < g[i] {
+        i -= 1;
+    }
+    (n - 1 - i >= 3).then_some(f[i])
+}
+
+/// Start values for every parameter of `circuit`, from the features of `spectrum` (see the module docs): the
+/// first of [`initial_guesses`].
 ///
 /// Always returns finite values inside the default bounds.
 #[must_use]
 pub fn initial_guess(circuit: &Circuit, spectrum: &Spectrum) -> Vec<f64> {
+    initial_guesses(circuit, spectrum).swap_remove(0)
+}
+
+/// Candidate start vectors for `circuit`, most plausible first; never empty, each inside the default bounds.
+///
+/// One reading of the spectrum is not always enough to tell which part of the circuit models which feature, so
+/// the readings that differ only in such choices each give a candidate (at most [`MAX_CANDIDATES`]):
+/// - when the circuit has a capacitive or diffusion element in series (a tail) and the spectrum rises into a tail,
+///   distribution peaks below the tail onset ([`Features::tail_onset_hz`]) are read as the tail first, and as arcs
+///   second: a CPE tail spreads over the longest time constants and looks like an arc to the distribution;
+/// - when the circuit has more arcs than the spectrum shows, the first missing arc is placed in each gap (in log
+///   frequency) between the detected arcs and the ends of the arc region, widest gap first: an arc hidden as a
+///   shoulder of a larger one can sit on either side of it.
+///
+/// A fit runs from each and keeps the lowest objective.
+#[must_use]
+pub fn initial_guesses(circuit: &Circuit, spectrum: &Spectrum) -> Vec<Vec<f64>> {
     let feat = analyze(spectrum);
     let items: Vec<&Node> = match circuit.root() {
         Node::Series(children) => children.iter().collect(),
         other => vec![other],
     };
-    let is_arc = |n: &Node| match n {
+    let n_slots = items.iter().filter(|n| is_arc(n)).count();
+    let has_tail = items.iter().any(|n| !is_arc(n) && has_tail_element(n));
+    let mut out: Vec<Vec<f64>> = Vec::new();
+    for arcs in slots::arc_candidates(&feat, n_slots, has_tail) {
+        let v = values_for(circuit, &items, &feat, &arcs);
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    if out.is_empty() {
+        out.push(values_for(circuit, &items, &feat, &[]));
+    }
+    out
+}
+
+/// Largest start value of an arc's exponent n (see [`Guesser::arc`]).
+const MAX_START_N: f64 = 0.95;
+
+/// Most start vectors [`initial_guesses`] returns.
+pub const MAX_CANDIDATES: usize = 6;
+
+/// Whether a top-level item is an arc: a parallel group or an arc-like element.
+fn is_arc(n: &Node) -> bool {
+    match n {
         Node::Parallel(_) => true,
         Node::Element(e) => matches!(e.kind(), ElementKind::Zarc | ElementKind::K | ElementKind::Hn),
         Node::Series(_) => false,
-    };
-    let n_slots = items.iter().filter(|n| is_arc(n)).count();
-    let arcs = arcs_for_slots(&feat, n_slots);
+    }
+}
+
+/// Whether a series item holds an element that models a low-frequency tail.
+fn has_tail_element(n: &Node) -> bool {
+    match n {
+        Node::Element(e) => matches!(
+            e.kind(),
+            ElementKind::C
+                | ElementKind::Cpe
+                | ElementKind::W
+                | ElementKind::Wo
+                | ElementKind::Ws
+                | ElementKind::G
+                | ElementKind::Gs
+                | ElementKind::Tlmq
+        ),
+        Node::Series(cs) => cs.iter().any(has_tail_element),
+        Node::Parallel(_) => false,
+    }
+}
+
+/// Start values with the arc slots filled from `arcs`, in order.
+fn values_for(circuit: &Circuit, items: &[&Node], feat: &Features, arcs: &[Arc]) -> Vec<f64> {
     let n_series_r = items
         .iter()
         .filter(|n| matches!(n, Node::Element(e) if e.kind() == ElementKind::R))
         .count()
         .max(1);
-
     let mut g = Guesser {
-        feat: &feat,
+        feat,
         values: Vec::with_capacity(circuit.n_params()),
     };
     let mut next_arc = 0;
@@ -268,45 +354,6 @@ pub fn initial_guess(circuit: &Circuit, spectrum: &Spectrum) -> Vec<f64> {
         }
     }
     values
-}
-
-/// Chooses `slots` arcs: the largest detected ones, or detected plus interpolated ones, in decreasing frequency.
-fn arcs_for_slots(feat: &Features, slots: usize) -> Vec<Arc> {
-    let mut arcs = feat.arcs.clone();
-    if arcs.len() > slots {
-        // Keep the largest, then restore frequency order.
-        arcs.sort_by(|a, b| b.resistance.total_cmp(&a.resistance));
-        arcs.truncate(slots);
-        arcs.sort_by(|a, b| b.apex_hz.total_cmp(&a.apex_hz));
-        return arcs;
-    }
-    let (fhi, flo) = feat.f_range;
-    while arcs.len() < slots {
-        // Insert a synthetic arc in the widest gap (in log frequency) between existing apexes and the range ends.
-        let mut marks: Vec<f64> = vec![fhi];
-        marks.extend(arcs.iter().map(|a| a.apex_hz));
-        marks.push(flo);
-        let (mut best, mut width) = (0, f64::NEG_INFINITY);
-        for k in 0..marks.len() - 1 {
-            let w = (marks[k] / marks[k + 1]).ln();
-            if w > width {
-                best = k;
-                width = w;
-            }
-        }
-        let f_new = (marks[best] * marks[best + 1]).sqrt();
-        let r_new = feat.r_arcs / slots as f64;
-        arcs.insert(
-            best,
-            Arc {
-                apex_hz: f_new,
-                resistance: r_new,
-                n: 0.85,
-            },
-        );
-    }
-    // Distribute the share of R not covered by detected arcs onto none: the detected diameters are best kept.
-    arcs
 }
 
 struct Guesser<'a> {
@@ -378,7 +425,10 @@ impl Guesser<'_> {
     /// Values for an arc: a parallel group or an arc-like element, given its feature.
     fn arc(&mut self, node: &Node, arc: Arc) {
         let tau = 1.0 / (TAU * arc.apex_hz);
-        let n = arc.n.clamp(0.6, 1.0);
+        // Not closer to the bound n = 1 than 0.95: the logistic transform of a two-sided bound saturates there, and
+        // a start in saturation barely moves (the gradient in the internal coordinate scales with the distance to
+        // the bound), which lets the other parameters wander off instead.
+        let n = arc.n.clamp(0.6, MAX_START_N);
         match node {
             Node::Element(e) => {
                 let v = match e.kind() {

@@ -461,12 +461,12 @@ fn is_converged(t: &TerminationReason, objective: f64) -> bool {
 
 /// Fits `circuit` to `spectrum`.
 ///
-/// Without start values for every parameter, the missing ones come from [`guess::initial_guess`]. The fit runs
-/// from that start. When it does not converge, ends with a parameter on a bound, or leaves parameters undetermined
-/// (a singular Jacobian), up to 8 further starts, drawn log-uniformly around the first within the bounds, run in
-/// parallel and the best converged objective wins; [`FitOptions::with_multistart`] sets their number and makes them
-/// run always.
-/// [`FitReport::n_starts`] and [`FitReport::n_starts_at_best`] say how many ran and how many found the best.
+/// Without start values for every parameter, the missing ones come from [`guess::initial_guesses`]: usually one
+/// start, a few when the spectrum can be read in more than one way (which arc is which, where a tail begins). The
+/// fit runs from each, in parallel, and the best leads. When it does not converge, ends with a parameter on a
+/// bound, or leaves parameters undetermined (a singular Jacobian), up to 8 further starts, drawn log-uniformly
+/// around it within the bounds, run in parallel and the best converged objective wins;
+/// [`FitOptions::with_multistart`] sets their number and makes them run always. [`FitReport::n_starts`] and [`FitReport::n_starts_at_best`] say how many ran and how many found the best.
 ///
 /// # Errors
 /// [`FitError`] for unknown parameter names, invalid bounds, start values outside their bounds, too few points,
@@ -499,27 +499,23 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         max_evaluations: options.max_evaluations,
     };
 
-    // The first start: user values where given, guessed values elsewhere, fixed values where fixed.
+    // The first starts: user values where given, guessed values elsewhere, fixed values where fixed; one per
+    // candidate reading of the spectrum (see `guess::initial_guesses`).
     let user_complete = options.has_full_start(circuit) || setup.user_start.iter().all(Option::is_some);
     let guessed = if user_complete {
-        vec![0.0; np]
+        vec![vec![0.0; np]]
     } else {
-        guess::initial_guess(circuit, &data)
+        guess::initial_guesses(circuit, &data)
     };
-    let first: Vec<f64> = (0..np)
-        .map(|i| setup.fixed[i].or(setup.user_start[i]).unwrap_or(guessed[i]))
-        .collect();
-
-    let mut runs = vec![ctx.local(&first)];
-    // Extra starts when asked for, or when the first start leaves room for doubt: it did not converge, or it ended
-    // with a parameter on a bound or with parameters the data do not determine, the usual signs of a wrong basin.
-    let doubtful = !is_converged(&runs[0].termination, runs[0].objective) || !first_fit_is_clean(&ctx, &runs[0]);
-    if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
-        let starts = random_starts(&first, &ctx, options.multistart, options.seed);
-        let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
-        runs.extend(extra);
+    let mut firsts: Vec<Vec<f64>> = Vec::with_capacity(guessed.len());
+    for g in &guessed {
+        let s: Vec<f64> = (0..np)
+            .map(|i| setup.fixed[i].or(setup.user_start[i]).unwrap_or(g[i]))
+            .collect();
+        if !firsts.contains(&s) {
+            firsts.push(s);
+        }
     }
-    let n_starts = runs.len();
     let score = |r: &LocalFit| {
         if is_converged(&r.termination, r.objective) {
             r.objective
@@ -527,6 +523,29 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             f64::INFINITY
         }
     };
+    let mut runs: Vec<LocalFit> = if firsts.len() == 1 {
+        vec![ctx.local(&firsts[0])]
+    } else {
+        firsts.par_iter().map(|s| ctx.local(s)).collect()
+    };
+    // The best first start leads: doubt and the random starts are judged around it.
+    let lead = (0..runs.len())
+        .min_by(|&a, &b| {
+            score(&runs[a])
+                .total_cmp(&score(&runs[b]))
+                .then(runs[a].objective.total_cmp(&runs[b].objective))
+        })
+        .unwrap_or(0);
+    // Extra starts when asked for, or when the lead leaves room for doubt: it did not converge, or it ended with
+    // a parameter on a bound or with parameters the data do not determine, the usual signs of a wrong basin.
+    let doubtful =
+        !is_converged(&runs[lead].termination, runs[lead].objective) || !first_fit_is_clean(&ctx, &runs[lead]);
+    if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
+        let starts = random_starts(&firsts[lead], &ctx, options.multistart, options.seed);
+        let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
+        runs.extend(extra);
+    }
+    let n_starts = runs.len();
     let min_score = runs.iter().map(score).fold(f64::INFINITY, f64::min);
     // The earliest start within 1e-9 of the best objective wins ties, so that a good first start keeps its
     // iteration count in the report; with no converged start, the lowest objective.

@@ -63,6 +63,25 @@ fn recovers_noise_free_parameters_without_start_values() {
 }
 
 #[test]
+fn recovers_a_hidden_shoulder_next_to_a_cpe_tail() {
+    // A small fast arc hidden as a shoulder of a large one, plus a CPE tail (a pellet between blocking
+    // electrodes): the tail's spread in the distribution of relaxation times must not take an arc slot, and the
+    // hidden arc must be found on the right side of the large one. The second has the fast apex above the highest
+    // frequency. Without the candidate readings of `guess::initial_guesses` both land in a wrong basin.
+    let c: Circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3".parse().unwrap();
+    let cases: [([f64; 8], f64); 2] = [
+        ([1.5e5, 6.5e-11, 0.84, 2.0e6, 1.5e-10, 0.79, 1.4e-6, 0.54], 0.03),
+        ([2.2e4, 1.5e-10, 0.8, 9.5e4, 8e-11, 0.89, 8.6e-6, 0.56], 0.07),
+    ];
+    for (truth, fmin) in cases {
+        let f = log_frequencies(1e6, fmin, 7).unwrap();
+        let s = simulate(&c, &truth, &f, Some(Noise::new(0.002, 3).unwrap())).unwrap();
+        let r = fit(&c, &s, &FitOptions::default()).unwrap();
+        assert_recovered(&r, &truth, 4.0, 0.0);
+    }
+}
+
+#[test]
 fn recovers_noisy_parameters_within_their_errors() {
     let truth = [5.471, 8.206, 1.437e-6, 0.85, 5.968, 1.502e-5, 0.9];
     for seed in 1..4 {

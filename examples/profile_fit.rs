@@ -27,6 +27,19 @@ fn main() {
             std::hint::black_box(guess::initial_guess(&circ, &s));
         }
         println!("initial_guess: {:?}", t.elapsed() / reps);
+        for (k, g) in guess::initial_guesses(&circ, &s).into_iter().enumerate() {
+            let o = FitOptions::default().with_initial_values(g).with_multistart(0);
+            let t = Instant::now();
+            let r = fit(&circ, &s, &o).expect("fit runs");
+            println!(
+                "candidate {k}: {:?}, {} iterations, {} evaluations, converged {}, chi2 {:.6e}",
+                t.elapsed(),
+                r.n_iterations,
+                r.n_evaluations,
+                r.converged,
+                r.chi2
+            );
+        }
         return;
     }
     let o = match mode.as_str() {

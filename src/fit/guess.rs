@@ -23,6 +23,7 @@ use crate::elements::ElementKind;
 use crate::spectrum::Spectrum;
 use std::f64::consts::{PI, TAU};
 
+mod nnls;
 mod slots;
 #[cfg(test)]
 mod tests;
@@ -100,30 +101,28 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
         .collect();
     // Columns: R∞, Voigt k, 1/C, L. Rows: weighted real parts, then weighted imaginary parts.
     let ncol = nt + 3;
-    let mut a = ndarray::Array2::<f64>::zeros((2 * n, ncol));
-    let mut b = ndarray::Array1::<f64>::zeros(2 * n);
+    let mut a = nalgebra::DMatrix::<f64>::zeros(2 * n, ncol);
+    let mut b = nalgebra::DVector::<f64>::zeros(2 * n);
     for i in 0..n {
         let w = TAU * f[i];
         let wt = 1.0 / z[i].norm().max(1e-300);
         b[i] = z[i].re * wt;
         b[n + i] = z[i].im * wt;
-        a[[i, 0]] = wt;
+        a[(i, 0)] = wt;
         for (k, &t) in taus.iter().enumerate() {
             let d = 1.0 + (w * t).powi(2);
-            a[[i, 1 + k]] = wt / d;
-            a[[n + i, 1 + k]] = -wt * w * t / d;
+            a[(i, 1 + k)] = wt / d;
+            a[(n + i, 1 + k)] = -wt * w * t / d;
         }
-        a[[n + i, nt + 1]] = -wt / w; // 1/(jωC) = −j·(1/C)/ω
-        a[[n + i, nt + 2]] = wt * w; // jωL
+        a[(n + i, nt + 1)] = -wt / w; // 1/(jωC) = −j·(1/C)/ω
+        a[(n + i, nt + 2)] = wt * w; // jωL
     }
     // Columns are scaled to unit norm so that the solver sees a well-conditioned problem.
-    let norms: Vec<f64> = (0..ncol)
-        .map(|c| a.column(c).iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-300))
-        .collect();
+    let norms: Vec<f64> = (0..ncol).map(|c| a.column(c).norm().max(1e-300)).collect();
     for (c, nrm) in norms.iter().enumerate() {
-        a.column_mut(c).mapv_inplace(|v| v / nrm);
+        a.column_mut(c).scale_mut(1.0 / nrm);
     }
-    let (x, _) = nnls::nnls(a.view(), b.view());
+    let x = nnls::nnls_normal(&a.tr_mul(&a), &a.tr_mul(&b));
     let coef: Vec<f64> = (0..ncol).map(|c| x[c] / norms[c]).collect();
     let r_inf = coef[0];
     let rk: Vec<f64> = coef[1..=nt].to_vec();

@@ -390,6 +390,11 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn local(&self, start: &[f64]) -> LocalFit {
+        self.local_with_budget(start, self.max_evaluations)
+    }
+
+    /// A local run with at most `budget` residual evaluations.
+    fn local_with_budget(&self, start: &[f64], budget: usize) -> LocalFit {
         let full: Vec<f64> = start
             .iter()
             .enumerate()
@@ -424,7 +429,7 @@ impl Context<'_> {
             .with_ftol(1e-12)
             .with_xtol(1e-10)
             .with_gtol(1e-12)
-            .with_patience(self.max_evaluations.div_ceil(n + 1).max(1));
+            .with_patience(budget.div_ceil(n + 1).max(1));
         let (problem, report) = lm.minimize(problem);
         LocalFit {
             params: problem.full_params(),
@@ -523,10 +528,18 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             f64::INFINITY
         }
     };
+    // The first reading gets the full budget; the alternatives a short one: from a start in the right basin LM
+    // converges in a few tens of evaluations, and an alternative that needs hundreds is rarely the best, while it
+    // would set the wall time of the whole fit.
+    let alt_budget = options.max_evaluations.min(20 * (ctx.free.len() + 1));
     let mut runs: Vec<LocalFit> = if firsts.len() == 1 {
         vec![ctx.local(&firsts[0])]
     } else {
-        firsts.par_iter().map(|s| ctx.local(s)).collect()
+        firsts
+            .par_iter()
+            .enumerate()
+            .map(|(k, s)| if k == 0 { ctx.local(s) } else { ctx.local_with_budget(s, alt_budget) })
+            .collect()
     };
     // The best first start leads: doubt and the random starts are judged around it.
     let lead = (0..runs.len())

@@ -47,8 +47,32 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => cli::exit(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            if is_broken_pipe(&e) {
+                // The reader of our output went away (`eisfit read ... | head`): not an error of ours.
+                return cli::exit(cli::EXIT_OK);
+            }
+            eprintln!("error: {}", error_message(&e));
             cli::exit(cli::EXIT_USAGE)
         }
     }
+}
+
+/// The error and its causes, each cause added only when its text is not already part of the message (errors that
+/// embed their source in their own text would otherwise repeat it).
+fn error_message(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    msg
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }

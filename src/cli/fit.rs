@@ -108,7 +108,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let n_err = jobs.len() - n_ok - n_nc;
     for j in jobs.iter().filter(|j| j.result.is_err()) {
         if let Err(e) = &j.result {
-            eprintln!("error: {}: {e}", j.file.display());
+            eprintln!("error: {e}");
         }
     }
     eprintln!(
@@ -137,7 +137,7 @@ fn fit_file(
             file: path.to_path_buf(),
             sweep: 0,
             spectrum: None,
-            result: Err(format!("{e:#}")),
+            result: Err(crate::error_message(&e)),
         }],
         Ok(sweeps) => sweeps
             .into_iter()

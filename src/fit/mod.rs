@@ -538,7 +538,13 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         firsts
             .par_iter()
             .enumerate()
-            .map(|(k, s)| if k == 0 { ctx.local(s) } else { ctx.local_with_budget(s, alt_budget) })
+            .map(|(k, s)| {
+                if k == 0 {
+                    ctx.local(s)
+                } else {
+                    ctx.local_with_budget(s, alt_budget)
+                }
+            })
             .collect()
     };
     // The best first start leads: doubt and the random starts are judged around it.

@@ -14,13 +14,20 @@ pub(super) fn nnls_normal(g: &DMatrix<f64>, h: &DVector<f64>) -> DVector<f64> {
     let k = h.len();
     let mut x = DVector::zeros(k);
     let mut passive = vec![false; k];
-    let scale = g.diagonal().iter().fold(0.0f64, |m, v| m.max(v.abs())).max(f64::MIN_POSITIVE);
+    let scale = g
+        .diagonal()
+        .iter()
+        .fold(0.0f64, |m, v| m.max(v.abs()))
+        .max(f64::MIN_POSITIVE);
     let ridge = 1e-12 * scale;
     let tol = 1e-10 * h.amax().max(f64::MIN_POSITIVE);
     for _ in 0..3 * k + 10 {
         // Gradient of −½‖Ax − b‖²: w = h − Gx; the most promising inactive variable enters.
         let w = h - g * &x;
-        let Some(j) = (0..k).filter(|&j| !passive[j] && w[j] > tol).max_by(|&a, &b| w[a].total_cmp(&w[b])) else {
+        let Some(j) = (0..k)
+            .filter(|&j| !passive[j] && w[j] > tol)
+            .max_by(|&a, &b| w[a].total_cmp(&w[b]))
+        else {
             break;
         };
         passive[j] = true;

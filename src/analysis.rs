@@ -216,6 +216,7 @@ fn parse_term(sign: f64, t: &str) -> Result<(f64, String), String> {
 #[derive(Debug, Clone)]
 pub struct SeriesPoint {
     label: String,
+    sweep: usize,
     temperature_c: f64,
     spectrum: Spectrum,
     area_cm2: Option<f64>,
@@ -228,11 +229,19 @@ impl SeriesPoint {
     pub fn new(label: impl Into<String>, temperature_c: f64, spectrum: Spectrum) -> Self {
         SeriesPoint {
             label: label.into(),
+            sweep: 0,
             temperature_c,
             spectrum,
             area_cm2: None,
             thickness_um: None,
         }
+    }
+
+    /// The index of this spectrum's sweep in its file (default 0), reported as `sweep`.
+    #[must_use]
+    pub fn with_sweep(mut self, sweep: usize) -> Self {
+        self.sweep = sweep;
+        self
     }
 
     /// This spectrum's electrode area in cm² (overrides the series-wide area).
@@ -253,6 +262,21 @@ impl SeriesPoint {
     #[must_use]
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// The sweep index.
+    #[must_use]
+    pub fn sweep(&self) -> usize {
+        self.sweep
+    }
+
+    /// The label, with the sweep when it is not the first: how warnings name the point.
+    fn name(&self) -> String {
+        if self.sweep == 0 {
+            self.label.clone()
+        } else {
+            format!("{} (sweep {})", self.label, self.sweep)
+        }
     }
 
     /// The temperature in °C.
@@ -320,6 +344,8 @@ impl TemperatureSeriesOptions {
 pub struct SeriesFitEntry {
     /// The point's label (file name).
     pub file: String,
+    /// The sweep of the file that was fitted.
+    pub sweep: usize,
     /// Temperature in °C.
     pub temperature_c: f64,
     /// Whether the fit started from the previous temperature's result.
@@ -447,11 +473,11 @@ pub fn analyze_temperature_series(
     positive("area", options.area_cm2)?;
     positive("thickness", options.thickness_um)?;
     for p in points {
-        positive(&format!("{}: area", p.label), p.area_cm2)?;
-        positive(&format!("{}: thickness", p.label), p.thickness_um)?;
+        positive(&format!("{}: area", p.name()), p.area_cm2)?;
+        positive(&format!("{}: thickness", p.name()), p.thickness_um)?;
         if !(p.temperature_c.is_finite() && p.temperature_c > -273.15) {
             return Err(AnalysisError::InvalidValue {
-                what: format!("{}: temperature (°C, above absolute zero)", p.label),
+                what: format!("{}: temperature (°C, above absolute zero)", p.name()),
                 value: p.temperature_c,
             });
         }
@@ -519,11 +545,13 @@ pub fn analyze_temperature_series(
                 } else {
                     report.warnings.push(format!(
                         "{} ({} °C): the fit did not converge; left out of the quantities",
-                        p.label, p.temperature_c
+                        p.name(),
+                        p.temperature_c
                     ));
                 }
                 report.fits.push(SeriesFitEntry {
                     file: p.label.clone(),
+                    sweep: p.sweep,
                     temperature_c: p.temperature_c,
                     warm_started: warm,
                     outcome: FitOutcome::Report(Box::new(r)),
@@ -532,9 +560,10 @@ pub fn analyze_temperature_series(
             Err(e) => {
                 report
                     .warnings
-                    .push(format!("{} ({} °C): {e}", p.label, p.temperature_c));
+                    .push(format!("{} ({} °C): {e}", p.name(), p.temperature_c));
                 report.fits.push(SeriesFitEntry {
                     file: p.label.clone(),
+                    sweep: p.sweep,
                     temperature_c: p.temperature_c,
                     warm_started: warm,
                     outcome: FitOutcome::Error { error: e },

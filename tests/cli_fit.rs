@@ -258,7 +258,22 @@ fn series_recovers_the_shipped_study_values() {
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["fits"].as_array().unwrap().len(), 6);
-    assert!(v["fits"][0].get("temperature_c").is_some());
+    for f in v["fits"].as_array().unwrap() {
+        // The fit object of the contract, plus the temperature.
+        for key in [
+            "file",
+            "sweep",
+            "temperature_c",
+            "circuit",
+            "converged",
+            "parameters",
+            "chi2",
+        ] {
+            assert!(f.get(key).is_some(), "fit lacks {key}");
+        }
+        assert_eq!(f["sweep"], 0);
+        assert!(f["file"].as_str().unwrap().ends_with(".csv"));
+    }
     for q in v["quantities"].as_array().unwrap() {
         for key in [
             "name",
@@ -288,7 +303,7 @@ fn series_recovers_the_shipped_study_values() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["temperature_c"] == 30.0)
+        .find(|c| (c["temperature_c"].as_f64().unwrap() - 30.0).abs() < 1e-9)
         .unwrap();
     let (sig, se) = (
         c30["sigma_s_per_cm"].as_f64().unwrap(),

@@ -141,12 +141,7 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         let path = base.join(&row.file);
         let sweeps = load(&path, reader, args.fit.sweep)?;
         for (i, s) in sweeps {
-            let label = if i == 0 {
-                row.file.clone()
-            } else {
-                format!("{} (sweep {i})", row.file)
-            };
-            let mut p = SeriesPoint::new(label, row.temperature_c, s);
+            let mut p = SeriesPoint::new(row.file.clone(), row.temperature_c, s).with_sweep(i);
             if let Some(a) = row.area_cm2 {
                 p = p.with_area_cm2(a);
             }
@@ -184,7 +179,15 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
             } else {
                 "Ω"
             };
-            plot.with_y_title(format!("ln(R/T)   (R in {unit}, T in K)"))
+            let y = match args.law {
+                LawArg::TPrefactor => "ln(R/T)",
+                LawArg::Plain => "ln R",
+            };
+            let t_unit = match args.law {
+                LawArg::TPrefactor => ", T in K",
+                LawArg::Plain => "",
+            };
+            plot.with_y_title(format!("{y}   (R in {unit}{t_unit})"))
                 .write(path)
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {}", path.display());
@@ -223,6 +226,11 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
         "T / °C", "file", "fit", "iter", "χ²"
     )?;
     for f in &r.fits {
+        let name = if f.sweep == 0 {
+            f.file.clone()
+        } else {
+            format!("{} (sweep {})", f.file, f.sweep)
+        };
         match &f.outcome {
             FitOutcome::Report(rep) => {
                 let status = match (rep.converged, colour) {
@@ -238,10 +246,10 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
                 writeln!(
                     out,
                     "{:>8.2}  {:<28}  {:<16}  {:>5}  {:>11.4e}",
-                    f.temperature_c, f.file, status, rep.n_iterations, rep.chi2
+                    f.temperature_c, name, status, rep.n_iterations, rep.chi2
                 )?;
             }
-            FitOutcome::Error { error } => writeln!(out, "{:>8.2}  {:<28}  error: {error}", f.temperature_c, f.file)?,
+            FitOutcome::Error { error } => writeln!(out, "{:>8.2}  {:<28}  error: {error}", f.temperature_c, name)?,
         }
     }
     if !r.quantities.is_empty() {

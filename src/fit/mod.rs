@@ -66,8 +66,12 @@ pub enum FitError {
     /// Cropping or dropping points left too few.
     #[error(transparent)]
     Spectrum(#[from] SpectrumError),
-    /// A start value lies outside its bounds.
-    #[error("start value of {name} = {value} is outside its bounds ({lower}, {upper})")]
+    /// A start value lies outside its bounds, or on one: the fit works inside the open interval, where a start on
+    /// a bound (R = 0, n = 1) cannot move.
+    #[error(
+        "start value of {name} = {value} is outside its bounds ({lower}, {upper}); start strictly inside them, \
+         or fix the parameter"
+    )]
     StartOutsideBounds {
         /// Parameter name.
         name: String,
@@ -96,8 +100,10 @@ pub enum FitError {
         /// The value.
         value: f64,
     },
-    /// Fewer residuals than free parameters.
-    #[error("{points} points give {} residuals, fewer than the {free} free parameters", 2 * points)]
+    /// No more residuals than free parameters: no degree of freedom is left for χ²/ν and the standard errors.
+    #[error(
+        "{points} points give {} residuals, and a fit needs more than its {free} free parameters", 2 * points
+    )]
     TooFewPoints {
         /// Points in the fitted range.
         points: usize,
@@ -333,7 +339,7 @@ fn resolve(circuit: &Circuit, o: &FitOptions) -> Result<Setup, FitError> {
                 });
             }
             let (lo, hi) = bounds[i];
-            if fixed[i].is_none() && (v < lo || v > hi) {
+            if fixed[i].is_none() && (v <= lo || v >= hi) {
                 return Err(FitError::StartOutsideBounds {
                     name: names[i].clone(),
                     value: v,
@@ -482,7 +488,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let setup = resolve(circuit, options)?;
     let np = circuit.n_params();
     let free: Vec<usize> = (0..np).filter(|&i| setup.fixed[i].is_none()).collect();
-    if 2 * data.len() < free.len() {
+    if 2 * data.len() <= free.len() {
         return Err(FitError::TooFewPoints {
             points: data.len(),
             free: free.len(),
@@ -639,13 +645,6 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
 /// Whether a converged first start looks like the right basin: no free parameter on a bound, and a Jacobian of
 /// full rank (every parameter determined).
 fn first_fit_is_clean(ctx: &Context, run: &LocalFit) -> bool {
-    let on_bound = ctx.free.iter().any(|&i| {
-        let (lo, hi) = ctx.bounds[i];
-        report::near_bound(run.params[i], lo, hi)
-    });
-    if on_bound {
-        return false;
-    }
     let stats = report::compute(&report::StatsInput {
         circuit: ctx.circuit,
         freq_hz: ctx.spectrum.freq_hz(),
@@ -656,7 +655,7 @@ fn first_fit_is_clean(ctx: &Context, run: &LocalFit) -> bool {
         free: &ctx.free,
         bounds: &ctx.bounds,
     });
-    stats.covariance.is_some()
+    stats.covariance.is_some() && !stats.estimates.iter().any(|e| e.at_bound)
 }
 
 /// Random starts: each free parameter drawn log-uniformly within a window around the first start (two decades

@@ -245,7 +245,7 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
             _ => None,
         };
         let (lo, hi) = inp.bounds[i];
-        let at_bound = free_pos.is_some() && near_bound(value, lo, hi);
+        let at_bound = free_pos.is_some() && near_bound(value, lo, hi, &jac[i * n..(i + 1) * n], &z);
         if at_bound {
             warnings.push(format!("{} = {value:.6e} is at a bound ({lo}, {hi})", names[i]));
         }
@@ -312,16 +312,25 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
     }
 }
 
-/// Within 1e-6 of the bound, relative to the range (finite bounds) or to the value (a bound at zero).
-pub(crate) fn near_bound(v: f64, lo: f64, hi: f64) -> bool {
+/// Whether a parameter sits on a bound.
+///
+/// Two-sided bounds: within 1e-6 of the range from either end. A one-sided bound (the 0 of a resistance,
+/// capacitance, CPE Q or time constant) has no range to compare with, and a collapsed parameter stops anywhere
+/// between 1e-300 and 1e-20 depending on where LM gives up. It is on its bound when moving it the rest of the way
+/// there would change no point's impedance by more than 1e-9 of its modulus, to first order (`dz` is ∂Z/∂p at
+/// every frequency, `z` the model): the data then cannot tell it from the bound.
+pub(crate) fn near_bound(v: f64, lo: f64, hi: f64, dz: &[Complex64], z: &[Complex64]) -> bool {
     if lo.is_finite() && hi.is_finite() {
         let r = hi - lo;
         return (v - lo) <= 1e-6 * r || (hi - v) <= 1e-6 * r;
     }
-    // A positive parameter driven towards 0 shrinks by orders of magnitude; 1e-300 is the floor of f64 and any
-    // value that close to the bound (relative to the bound's own scale) is effectively on it.
-    (lo.is_finite() && v - lo <= 1e-12 * lo.abs().max(1e-300))
-        || (hi.is_finite() && hi - v <= 1e-12 * hi.abs().max(1e-300))
+    let negligible = |dist: f64| {
+        dz.iter()
+            .zip(z)
+            .all(|(d, m)| d.norm() * dist <= 1e-9 * m.norm().max(f64::MIN_POSITIVE))
+    };
+    (lo.is_finite() && (v - lo <= 1e-12 * lo.abs().max(1e-300) || negligible(v - lo)))
+        || (hi.is_finite() && (hi - v <= 1e-12 * hi.abs().max(1e-300) || negligible(hi - v)))
 }
 
 impl fmt::Display for FitReport {

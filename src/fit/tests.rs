@@ -239,3 +239,88 @@ fn confidence_intervals_cover_the_truth() {
     let c = coverage(300);
     assert!((0.90..=0.99).contains(&c), "coverage {c}");
 }
+
+#[test]
+fn a_start_on_a_bound_is_an_error_naming_the_parameter() {
+    let (circuit, s) = spectrum("R0-p(R1,CPE1)", &[10.0, 100.0, 1e-6, 0.9], 1e6, 1.0, 0.0, 0);
+    for (name, v) in [("R1", 0.0), ("CPE1.n", 1.0)] {
+        let o = FitOptions::default().with_initial(name, v);
+        match fit(&circuit, &s, &o) {
+            Err(FitError::StartOutsideBounds { name: n, .. }) => assert_eq!(n, name),
+            other => panic!("{name} = {v}: expected StartOutsideBounds, got {other:?}"),
+        }
+    }
+    // Just inside is fine.
+    let o = FitOptions::default().with_initial("CPE1.n", 0.999);
+    assert!(fit(&circuit, &s, &o).unwrap().converged);
+}
+
+#[test]
+fn a_fit_without_degrees_of_freedom_is_an_error() {
+    // 3 points give 6 residuals: 6 free parameters would leave χ²/ν and the errors undefined, 5 leave one degree
+    // of freedom.
+    let circuit: Circuit = "R0-p(R1,C1)-p(R2,C2)-R3".parse().unwrap();
+    let f = [1e3, 1e2, 1e1];
+    let s = simulate(&circuit, &[1.0, 2.0, 1e-4, 3.0, 1e-3, 1.0], &f, None).unwrap();
+    let start = FitOptions::default().with_initial_values(vec![1.1, 2.1, 1.1e-4, 2.9, 0.9e-3, 1.0]);
+    assert_eq!(
+        fit(&circuit, &s, &start).unwrap_err(),
+        FitError::TooFewPoints { points: 3, free: 6 }
+    );
+    assert!(fit(&circuit, &s, &start.with_fixed("R3", 1.0)).is_ok());
+}
+
+#[test]
+fn a_parameter_collapsed_towards_zero_is_flagged_at_its_bound() {
+    // No series resistance in the data: R0 runs towards its lower bound 0 and stops at some tiny value.
+    let (_, s) = spectrum("p(R1,C1)", &[100.0, 1e-6], 1e6, 1.0, 0.0, 0);
+    let circuit: Circuit = "R0-p(R1,C1)".parse().unwrap();
+    let o = FitOptions::default()
+        .with_initial_values(vec![5.0, 80.0, 2e-6])
+        .with_weighting(Weighting::Unit);
+    let r = fit(&circuit, &s, &o).unwrap();
+    let r0 = r.parameter("R0").unwrap();
+    assert!(r0.value < 1e-6, "R0 = {}", r0.value);
+    assert!(r0.at_bound, "{r}");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("R0 = ") && w.contains("at a bound")),
+        "{r}"
+    );
+    assert!(!r.parameter("R1").unwrap().at_bound);
+}
+
+#[test]
+fn degenerate_parameters_have_no_errors_and_a_warning() {
+    // Two resistors in series: only their sum is determined, the Jacobian is singular.
+    let (_, s) = spectrum("R0-p(R2,C2)", &[10.0, 100.0, 1e-6], 1e6, 1.0, 0.001, 3);
+    let circuit: Circuit = "R0-R1-p(R2,C2)".parse().unwrap();
+    let o = FitOptions::default().with_initial_values(vec![4.0, 6.0, 90.0, 1.2e-6]);
+    let r = fit(&circuit, &s, &o).unwrap();
+    assert!(r.parameters.iter().all(|p| p.stderr.is_none()), "{r}");
+    assert!(r.covariance.is_none());
+    assert!(r.warnings.iter().any(|w| w.contains("too singular")), "{r}");
+    let sum = r.parameter("R0").unwrap().value + r.parameter("R1").unwrap().value;
+    assert!((sum - 10.0).abs() < 0.05, "R0 + R1 = {sum}");
+}
+
+#[test]
+fn nearly_coincident_arcs_warn_of_correlation_and_poor_determination() {
+    // Two RC arcs whose time constants differ by 10 %: the split of the resistance between them is barely
+    // determined by noisy data.
+    let truth = [5.0, 50.0, 1e-6, 50.0, 1.1e-6];
+    let (circuit, s) = spectrum("R0-p(R1,C1)-p(R2,C2)", &truth, 1e6, 1.0, 0.01, 5);
+    let o = FitOptions::default()
+        .with_initial_values(truth.to_vec())
+        .with_canonical_order(false);
+    let r = fit(&circuit, &s, &o).unwrap();
+    assert!(r.converged, "{r}");
+    assert!(r.warnings.iter().any(|w| w.contains("strongly correlated")), "{r}");
+    assert!(
+        r.warnings.iter().any(|w| w.contains("the data do not determine it")),
+        "{r}"
+    );
+    let cor = r.correlation.as_ref().unwrap();
+    assert!(cor[1][3].abs() > 0.99, "r(R1, R2) = {}", cor[1][3]);
+}

@@ -7,9 +7,12 @@ For each bench spectrum it fits
   * eisfit from the same start values, unweighted, one start (`--weight unit --multistart 0`), timed as a whole
     `eisfit fit` process over a batch of BATCH copies of the file (so process start-up and file reading are
     included, amortised over the batch);
+  * the same scipy call on a plain numpy model of the circuit (the fair optimizer baseline of the bench's
+    RESULTS.md: scipy TRF without impedance.py's string-built model);
   * eisfit with automatic start values (default options, adaptive multi-start), timed the same way;
-and prints the times, the ratios, and the largest parameter difference between the two tools in units of
-eisfit's standard errors.
+each eisfit batch once on one thread (RAYON_NUM_THREADS=1) and once on all cores. It prints the times, the
+ratios, and the largest parameter difference between impedance.py and eisfit (from the same start), both
+relative and in units of eisfit's standard errors.
 
 Usage (from the repository root):
   python3 -m venv benches/.venv && benches/.venv/bin/pip install impedance==1.7.1 numpy scipy pandas
@@ -34,7 +37,9 @@ BENCH = os.path.join(ROOT, "..", "shared", "bench")
 SPEC = os.path.join(BENCH, "spectra")
 EISFIT = os.path.join(ROOT, "target", "release", "eisfit")
 sys.path.insert(0, BENCH)
-from bench_impedancepy import load_spectra  # noqa: E402  (the same spectra and start values as the published run)
+from bench_impedancepy import MODELS, load_spectra  # noqa: E402  (the same spectra, models and start values)
+from impedance.models.circuits.fitting import set_default_bounds  # noqa: E402
+from scipy.optimize import curve_fit  # noqa: E402
 
 
 def impedancepy_fit(s, reps):
@@ -47,7 +52,26 @@ def impedancepy_fit(s, reps):
     return statistics.median(times), dict(zip(s["names"], c.parameters_))
 
 
-def eisfit_batch(s, batch, extra):
+def numpy_trf_fit(s, reps):
+    """impedance.py's own curve_fit call (TRF, its bounds and tolerances) on a plain vectorised numpy model."""
+    model = MODELS[s["kind"]]
+    y = np.hstack([s["Z"].real, s["Z"].imag])
+    bounds = set_default_bounds(s["circuit"])
+
+    def fun(ff, *p):
+        z = model(p, ff)
+        return np.hstack([z.real, z.imag])
+
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        curve_fit(fun, s["f"], y, p0=s["guess"], bounds=bounds, maxfev=100000, ftol=1e-13)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def eisfit_batch(s, batch, extra, threads=None):
+    """Seconds per spectrum of one `eisfit fit` process over `batch` copies of the file, and the first fit."""
     tmp = tempfile.mkdtemp(prefix="eisfit-cmp-")
     try:
         src = os.path.join(SPEC, s["file"])
@@ -57,8 +81,11 @@ def eisfit_batch(s, batch, extra):
             shutil.copyfile(src, dst)
             files.append(dst)
         cmd = [EISFIT, "fit", *files, "--circuit", s["circuit"], "--output", "json", *extra]
+        env = dict(os.environ)
+        if threads:
+            env["RAYON_NUM_THREADS"] = str(threads)
         t = time.perf_counter()
-        out = subprocess.run(cmd, capture_output=True, text=True)
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env)
         elapsed = time.perf_counter() - t
         if out.returncode not in (0, 1):
             raise RuntimeError(out.stderr)
@@ -68,6 +95,14 @@ def eisfit_batch(s, batch, extra):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def contract_name(n):
+    """impedance.py's positional CPE names (CPE1_0, CPE1_1) as eisfit's (CPE1.Q, CPE1.n)."""
+    if n.startswith("CPE") and "_" in n:
+        label, k = n.rsplit("_", 1)
+        return f"{label}.{'Q' if k == '0' else 'n'}"
+    return n
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
@@ -75,23 +110,32 @@ def main():
     a = ap.parse_args()
     if not os.path.exists(EISFIT):
         sys.exit("build eisfit first: cargo build --release")
-    print(f"{'spectrum':<15} {'impedance.py':>12} {'eisfit same start':>18} {'ratio':>7} {'eisfit auto':>12} {'ratio':>7} {'max |Δp|/σ':>11}")
+    cols = ("spectrum", "impedance.py", "numpy TRF", "same 1 thr", "ratio", "same all", "ratio", "vs numpy",
+            "auto 1 thr", "ratio", "auto all", "ratio", "max rel Δp", "max |Δp|/σ")
+    print(" | ".join(cols))
+    print("|".join("---" for _ in cols))
     for s in load_spectra():
         t_py, p_py = impedancepy_fit(s, a.reps)
+        t_np = numpy_trf_fit(s, a.reps)
         init = ",".join(f"{n}={v!r}" for n, v in zip(s["names"], s["guess"]))
         same = ["--init", init, "--weight", "unit", "--multistart", "0", "--no-canonical-order"]
-        t_same, fit_same = eisfit_batch(s, a.batch, same)
+        t_same1, fit_same = eisfit_batch(s, a.batch, same, threads=1)
+        t_same, _ = eisfit_batch(s, a.batch, same)
+        t_auto1, _ = eisfit_batch(s, a.batch, [], threads=1)
         t_auto, _ = eisfit_batch(s, a.batch, [])
-        dmax = 0.0
+        dsig, drel = 0.0, 0.0
         by_name = {p["name"]: p for p in fit_same["parameters"]}
         for n, v in p_py.items():
-            name = n.replace("_0", ".Q").replace("_1", ".n") if n.startswith("CPE") else n
-            p = by_name.get(name)
-            if p and p["stderr"]:
-                dmax = max(dmax, abs(p["value"] - v) / p["stderr"])
+            p = by_name.get(contract_name(n))
+            if p is None:
+                continue
+            drel = max(drel, abs(p["value"] - v) / abs(v))
+            if p["stderr"]:
+                dsig = max(dsig, abs(p["value"] - v) / p["stderr"])
         name = s["file"][:-4]
-        print(f"{name:<15} {t_py*1e3:>9.1f} ms {t_same*1e6:>15.0f} µs {t_py/t_same:>6.0f}x {t_auto*1e6:>9.0f} µs "
-              f"{t_py/t_auto:>6.0f}x {dmax:>11.2e}")
+        print(f"{name} | {t_py*1e3:.1f} ms | {t_np*1e3:.2f} ms | {t_same1*1e6:.0f} µs | {t_py/t_same1:.0f}× | "
+              f"{t_same*1e6:.0f} µs | {t_py/t_same:.0f}× | {t_np/t_same1:.0f}× | {t_auto1*1e6:.0f} µs | "
+              f"{t_py/t_auto1:.0f}× | {t_auto*1e6:.0f} µs | {t_py/t_auto:.0f}× | {drel:.1e} | {dsig:.2f}")
 
 
 if __name__ == "__main__":

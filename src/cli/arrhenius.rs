@@ -204,7 +204,7 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
         });
     }
 
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(
@@ -243,7 +243,7 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
                 row.push(p.value.to_string());
                 row.push(p.stderr.to_string());
             }
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(&header)?;
             w.write_record(&row)?;
             w.flush()?;
@@ -263,5 +263,6 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
             }
         }
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }

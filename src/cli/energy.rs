@@ -74,18 +74,19 @@ pub fn run(args: EnergyArgs) -> anyhow::Result<u8> {
         .with_rho_cathode_solid(args.rho_cathode_solid)
         .with_rho_electrolyte(args.rho_electrolyte);
     let e = stack.energy_density().context("invalid cell stack")?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &e)?;
             writeln!(out)?;
         }
         OutputFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = csv::Writer::from_writer(&mut out);
             w.serialize(e)?;
             w.flush()?;
         }
         OutputFormat::Table => writeln!(out, "{e}")?,
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }

@@ -81,8 +81,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     }
     let jobs: Vec<Job> = per_file.into_iter().flatten().collect();
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::stdout();
     write_results(&mut out, &jobs, args.output)?;
     out.flush().context("writing to stdout")?;
 

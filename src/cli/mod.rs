@@ -58,3 +58,9 @@ pub fn parse_assignments(option: &str, s: &str) -> anyhow::Result<Vec<(String, f
     }
     Ok(out)
 }
+
+/// Standard output, block-buffered: stdout's own line buffering costs a system call per line of JSON or CSV,
+/// which over a batch of fits took longer than the fits. Callers flush it at the end to see write errors.
+pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}

@@ -29,8 +29,7 @@ pub fn run(args: ReadArgs) -> anyhow::Result<u8> {
     let format = Format::from_choice(&args.format)?;
     let file = io::read_as(&args.file, format)?;
     let sweeps = file.select(args.sweep)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
             serde_json::to_writer(&mut out, &io::to_json(&file, &sweeps))?;

@@ -153,8 +153,7 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
     }
     let report = analyze_temperature_series(&circuit, &points, &fit_options, &opts)?;
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;

@@ -80,8 +80,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         None
     };
     let spectrum = simulate(&circuit, &params, &freq, noise)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::stdout();
     match args.output {
         SimOutput::Csv => {
             writeln!(out, "frequency_hz,z_real_ohm,z_imag_ohm")?;
@@ -109,5 +108,6 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
             writeln!(out)?;
         }
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }

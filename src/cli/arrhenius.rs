@@ -41,14 +41,14 @@ pub enum LawArg {
 
 /// Printed after the options by `eisfit arrhenius --help`.
 const AFTER_HELP: &str = "\
+The table is comma-separated with a header row; lines starting with '#' are ignored.
+
 Examples:
   eisfit arrhenius series.csv --temperature-column temperature_c --value-column r_ohm
   eisfit arrhenius sigma.csv --temperature-column T_K --temperature-unit K \\
       --value-column sigma_s_cm --error-column sigma_err --kind conductivity --output json
   eisfit arrhenius series.csv --temperature-column t --value-column r --law plain \\
-      --at-temperature-c 25 --at-temperature-c -20
-
-The table is comma-separated with a header row; lines starting with '#' are ignored.";
+      --at-temperature-c 25 --at-temperature-c -20";
 
 /// Arguments of `eisfit arrhenius`.
 #[derive(clap::Args, Debug)]

@@ -9,17 +9,21 @@ use std::path::PathBuf;
 
 /// Arguments of `eisfit read`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    eisfit read cell.mpt                          what the file holds: format, sweeps, points, range, metadata\n  \
+    eisfit read run.DTA --sweep 1 --output csv    the drift-corrected sweep of a Gamry file as canonical CSV\n  \
+    eisfit read export.txt --format generic --output json > spectrum.json")]
 pub struct ReadArgs {
     /// The file to read; its format is detected from the content, not the extension.
     pub file: PathBuf,
-    /// Reader to use: `auto` (detect) or a format name such as `gamry-dta`, `biologic-mpt` [default: auto].
+    /// Reader to use: `auto` (detect) or a format name such as `gamry-dta`, `biologic-mpt`.
     #[arg(long, default_value = "auto")]
     pub format: String,
-    /// Which sweep to show: a 0-based index or `all` [default: all].
+    /// Which sweep to show: a 0-based index or `all`.
     #[arg(long, default_value = "all")]
     pub sweep: SweepSelection,
     /// Output: `table` for people, `json` or `csv` (frequency_hz,z_real_ohm,z_imag_ohm; `sweep` first when
-    /// several sweeps are written) [default: table].
+    /// several sweeps are written).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

@@ -19,7 +19,7 @@ use std::time::Instant;
 #[command(
     after_help = "MANIFEST.csv has the columns file,temperature_c (paths relative to the manifest), and \
     optionally area_cm2 and thickness_um per row.\n\nExamples:\n  \
-    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --fmin 10 \\\n      \
+    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --fmin 20 \\\n      \
     --combine separator=R0+R1 --combine interface=0.5*R2 --area-cm2 0.5027 --thickness-um 110\n  \
     eisfit series manifest.csv --circuit 'R(RQ)(RQ)Q' --combine bulk=R1 --output json --plot arrhenius.svg"
 )]

@@ -312,23 +312,35 @@ impl Spectrum {
     /// Splits a concatenation of frequency sweeps into the individual sweeps.
     ///
     /// A new sweep starts where the sweep direction, established by the first two points of the current sweep,
-    /// reverses (for example 1 MHz → 1 Hz followed by 1 MHz → 1 Hz again). Pieces with fewer than three points are
-    /// merged into the sweep before them, so every returned spectrum is valid. A single sweep comes back as a
-    /// one-element vector.
+    /// reverses for good: either the frequency jumps back to (or past) where the current sweep began (a repeated
+    /// sweep, 1 MHz → 1 Hz followed by 1 MHz → 1 Hz again), or the new direction holds for the next step too (a
+    /// down sweep after an up sweep). A single point out of order inside the sweep's range is not a new sweep: it
+    /// stays where it is. Pieces with fewer than three points are merged into the sweep before them, so every
+    /// returned spectrum is valid. A single sweep comes back as a one-element vector.
     #[must_use]
     pub fn split_sweeps(&self) -> Vec<Spectrum> {
         let f = &self.freq_hz;
+        let step = |i: usize| match f[i].partial_cmp(&f[i - 1]) {
+            Some(std::cmp::Ordering::Greater) => 1i8,
+            Some(std::cmp::Ordering::Less) => -1,
+            _ => 0,
+        };
         let mut starts = vec![0usize];
         let mut dir = 0i8; // +1 ascending, -1 descending, 0 not yet known
         for i in 1..f.len() {
-            let step = match f[i].partial_cmp(&f[i - 1]) {
-                Some(std::cmp::Ordering::Greater) => 1i8,
-                Some(std::cmp::Ordering::Less) => -1,
-                _ => 0,
-            };
+            let s = step(i);
             if dir == 0 {
-                dir = step;
-            } else if step != 0 && step != dir {
+                dir = s;
+                continue;
+            }
+            if s == 0 || s == dir {
+                continue;
+            }
+            let begin = f[starts[starts.len() - 1]];
+            // Back to the sweep's first frequency, to within 0.1 %, or beyond it.
+            let restart = if dir < 0 { f[i] >= begin * (1.0 - 1e-3) } else { f[i] <= begin * (1.0 + 1e-3) };
+            let turnaround = i + 1 < f.len() && step(i + 1) == s;
+            if restart || turnaround {
                 starts.push(i);
                 dir = 0;
             }
@@ -431,6 +443,29 @@ mod tests {
         assert_eq!(parts[0].len(), 3);
         assert_eq!(parts[1].len(), 4);
         assert_eq!(sample().split_sweeps().len(), 1);
+    }
+
+    #[test]
+    fn one_point_out_of_order_does_not_cut_a_sweep() {
+        // 1 MHz → 1 Hz, 10 per decade, with one point measured out of order in the middle.
+        let mut f: Vec<f64> = (0..61).map(|k| 1e6 * 10f64.powf(-f64::from(k) / 10.0)).collect();
+        f.swap(30, 31);
+        let s = Spectrum::new(f, vec![c(1.0, -1.0); 61]).unwrap();
+        let parts = s.split_sweeps();
+        assert_eq!(parts.len(), 1, "{:?}", parts.iter().map(Spectrum::len).collect::<Vec<_>>());
+        assert_eq!(parts[0].len(), 61);
+    }
+
+    #[test]
+    fn an_up_sweep_then_a_down_sweep_are_two_sweeps() {
+        let f = vec![1.0, 10.0, 100.0, 1000.0, 300.0, 30.0, 3.0];
+        let s = Spectrum::new(f, vec![c(1.0, -1.0); 7]).unwrap();
+        let parts = s.split_sweeps();
+        assert_eq!(parts.iter().map(Spectrum::len).collect::<Vec<_>>(), vec![4, 3]);
+        // A repeat that restarts slightly below the first sweep's start is still a restart.
+        let f = vec![1e5, 1e4, 1e3, 1e2, 0.9999e5, 1e4, 1e3];
+        let s = Spectrum::new(f, vec![c(1.0, -1.0); 7]).unwrap();
+        assert_eq!(s.split_sweeps().iter().map(Spectrum::len).collect::<Vec<_>>(), vec![4, 3]);
     }
 
     #[test]

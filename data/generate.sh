@@ -14,6 +14,10 @@ sim --circuit 'R0-p(C1,R1-W1)' --params R0=15,C1=2e-6,R1=120,W1=40 \
 sim --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' \
     --params R0=5.471,R1=8.206,CPE1.Q=1.437e-6,CPE1.n=0.85,R2=5.968,CPE2.Q=1.502e-5,CPE2.n=0.9 \
     --fmax 1e6 --fmin 1 --points-per-decade 10 --noise 0.005 --seed 2 > data/symmetric_cell_30C.csv
+# The same spectrum with the noise's standard deviations (sigma_real_ohm, sigma_imag_ohm), for --weight sigma.
+sim --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' \
+    --params R0=5.471,R1=8.206,CPE1.Q=1.437e-6,CPE1.n=0.85,R2=5.968,CPE2.Q=1.502e-5,CPE2.n=0.9 \
+    --fmax 1e6 --fmin 1 --points-per-decade 10 --noise 0.005 --seed 2 --write-sigma > data/symmetric_cell_30C_sigma.csv
 
 # Composite cathode: series resistance, three arcs and a blocking CPE, 1 MHz .. 0.1 Hz.
 sim --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)-CPE4' \

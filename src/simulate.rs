@@ -132,6 +132,34 @@ pub fn simulate(
     Ok(Spectrum::new(freq_hz.to_vec(), z)?)
 }
 
+/// The standard deviations of [`Noise`] at the noise-free impedances `z`: `relative·|Z′|` for the real part and
+/// `relative·|Z″|` for the imaginary part, each at least `relative·10⁻⁶·|Z|` so that a part that vanishes (the
+/// imaginary part of a resistor) keeps a finite weight. Attach them with [`Spectrum::with_sigma`] to fit with
+/// [`Weighting::Sigma`](crate::Weighting::Sigma).
+///
+/// # Examples
+/// ```
+/// use eisfit::simulate::{log_frequencies, proportional_sigma, simulate, Noise};
+/// use eisfit::Circuit;
+///
+/// let c: Circuit = "R0-p(R1,C1)".parse()?;
+/// let (p, f) = ([10.0, 100.0, 1e-6], log_frequencies(1e5, 1.0, 10)?);
+/// let noise = Noise::new(0.01, 1)?;
+/// let sigma = proportional_sigma(&c.impedance(&p, &f)?, noise.relative());
+/// let data = simulate(&c, &p, &f, Some(noise))?.with_sigma(sigma)?;
+/// assert!(data.sigma().is_some());
+/// # Ok::<(), eisfit::Error>(())
+/// ```
+#[must_use]
+pub fn proportional_sigma(z: &[Complex64], relative: f64) -> Vec<Complex64> {
+    z.iter()
+        .map(|zi| {
+            let floor = relative * 1e-6 * zi.norm();
+            Complex64::new((relative * zi.re.abs()).max(floor), (relative * zi.im.abs()).max(floor))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -338,7 +338,11 @@ impl Spectrum {
             }
             let begin = f[starts[starts.len() - 1]];
             // Back to the sweep's first frequency, to within 0.1 %, or beyond it.
-            let restart = if dir < 0 { f[i] >= begin * (1.0 - 1e-3) } else { f[i] <= begin * (1.0 + 1e-3) };
+            let restart = if dir < 0 {
+                f[i] >= begin * (1.0 - 1e-3)
+            } else {
+                f[i] <= begin * (1.0 + 1e-3)
+            };
             let turnaround = i + 1 < f.len() && step(i + 1) == s;
             if restart || turnaround {
                 starts.push(i);
@@ -452,7 +456,12 @@ mod tests {
         f.swap(30, 31);
         let s = Spectrum::new(f, vec![c(1.0, -1.0); 61]).unwrap();
         let parts = s.split_sweeps();
-        assert_eq!(parts.len(), 1, "{:?}", parts.iter().map(Spectrum::len).collect::<Vec<_>>());
+        assert_eq!(
+            parts.len(),
+            1,
+            "{:?}",
+            parts.iter().map(Spectrum::len).collect::<Vec<_>>()
+        );
         assert_eq!(parts[0].len(), 61);
     }
 
@@ -465,7 +474,10 @@ mod tests {
         // A repeat that restarts slightly below the first sweep's start is still a restart.
         let f = vec![1e5, 1e4, 1e3, 1e2, 0.9999e5, 1e4, 1e3];
         let s = Spectrum::new(f, vec![c(1.0, -1.0); 7]).unwrap();
-        assert_eq!(s.split_sweeps().iter().map(Spectrum::len).collect::<Vec<_>>(), vec![4, 3]);
+        assert_eq!(
+            s.split_sweeps().iter().map(Spectrum::len).collect::<Vec<_>>(),
+            vec![4, 3]
+        );
     }
 
     #[test]

@@ -405,3 +405,71 @@ fn plot_from_a_fit_json_or_a_circuit() {
         .code(2)
         .stderr(predicate::str::contains("no fit for randles.csv"));
 }
+
+#[test]
+fn sigma_weighting_uses_the_files_standard_deviations() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = "R0=5.471,R1=8.206,CPE1.Q=1.437e-6,CPE1.n=0.85,R2=5.968,CPE2.Q=1.502e-5,CPE2.n=0.9";
+    let circuit = "R0-p(R1,CPE1)-p(R2,CPE2)";
+    let sim = |extra: &[&str]| {
+        eisfit()
+            .args([
+                "simulate",
+                "--circuit",
+                circuit,
+                "--params",
+                params,
+                "--fmin",
+                "1",
+                "--noise",
+                "0.005",
+            ])
+            .args(["--seed", "2"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sim(&["--write-sigma"]);
+    assert!(out.status.success());
+    let file = dir.path().join("sigma.csv");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let f = file.to_str().unwrap();
+    let fit = eisfit()
+        .args(["fit", f, "--circuit", circuit, "--weight", "sigma", "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&fit).unwrap();
+    // With the true σ, χ²/ν is χ²(ν)/ν with ν = 122 − 7: 1 ± 0.4 with room to spare. Any other weighting puts it
+    // orders of magnitude away.
+    let red = v[0]["reduced_chi2"].as_f64().unwrap();
+    assert!((0.6..1.6).contains(&red), "reduced χ² = {red}");
+    assert!(v[0]["converged"].as_bool().unwrap());
+    eisfit()
+        .args(["read", f])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sigma:"));
+    // Without σ columns, sigma weighting is a usage error naming the problem; --write-sigma needs noise.
+    let plain = dir.path().join("plain.csv");
+    std::fs::write(&plain, sim(&[]).stdout).unwrap();
+    eisfit()
+        .args([
+            "fit",
+            plain.to_str().unwrap(),
+            "--circuit",
+            circuit,
+            "--weight",
+            "sigma",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard deviations"));
+    eisfit()
+        .args(["simulate", "--circuit", "R0", "--params", "R0=1", "--write-sigma"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--noise"));
+}

@@ -275,3 +275,50 @@ fn writers() {
     let im = json["sweeps"][0]["z_imag_ohm"][0].as_f64().unwrap();
     assert_relative_eq!(im, reference(1e5).im, max_relative = 2e-5);
 }
+
+#[test]
+fn standard_deviation_columns_are_read_and_written() {
+    // Error columns under several spellings, in other units and orders, next to Z′ and −Z″.
+    let cases = [
+        "frequency_hz,z_real_ohm,z_imag_ohm,sigma_real_ohm,sigma_imag_ohm\n\
+         1000,10.5,-2.0,0.1,0.02\n100,12.0,-5.0,0.12,0.05\n10,20.0,-3.0,0.2,0.03\n",
+        "Freq (Hz);Z' (kOhm);-Z'' (kOhm);Std(Z') (kOhm);Std(Z'') (kOhm)\n\
+         1000;0,0105;0,0020;0,0001;0,00002\n100;0,012;0,005;0,00012;0,00005\n10;0,02;0,003;0,0002;0,00003\n",
+        "sigma(Z'')\tFrequency\tsigma(Z')\tRe(Z)\tIm(Z)\n\
+         0.02\t1000\t0.1\t10.5\t-2.0\n0.05\t100\t0.12\t12.0\t-5.0\n0.03\t10\t0.2\t20.0\t-3.0\n",
+    ];
+    for text in cases {
+        let f = read_from(text.as_bytes(), "errors.csv", None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let s = f.sweeps()[0].spectrum();
+        let sig = s.sigma().unwrap_or_else(|| panic!("no σ read from\n{text}"));
+        assert_relative_eq!(s.z()[1].im, -5.0, max_relative = 1e-12);
+        assert_relative_eq!(sig[0].re, 0.1, max_relative = 1e-12);
+        assert_relative_eq!(sig[1].im, 0.05, max_relative = 1e-12);
+        assert_relative_eq!(sig[2].re, 0.2, max_relative = 1e-12);
+
+        // The canonical CSV carries them too, and reads back to the same spectrum.
+        let sweeps = f.select(SweepSelection::All).unwrap();
+        let mut out = Vec::new();
+        eisfit::io::write_csv(&mut out, &sweeps, false).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        assert!(csv.starts_with("frequency_hz,z_real_ohm,z_imag_ohm,sigma_real_ohm,sigma_imag_ohm\n"));
+        let back = read_from(csv.as_bytes(), "back.csv", None).unwrap();
+        assert_eq!(back.sweeps()[0].spectrum(), s);
+        let json = eisfit::io::to_json(&f, &sweeps);
+        assert_relative_eq!(
+            json["sweeps"][0]["sigma_imag_ohm"][1].as_f64().unwrap(),
+            0.05,
+            max_relative = 1e-12
+        );
+    }
+    // Only one of the two columns: no σ, and the file still reads.
+    let one = "f,Z',Z'',sigma(Z')\n1000,10.5,-2.0,0.1\n100,12,-5,0.1\n10,20,-3,0.1\n";
+    assert!(read_from(one.as_bytes(), "one.csv", None).unwrap().sweeps()[0]
+        .spectrum()
+        .sigma()
+        .is_none());
+    // A non-positive σ is an error naming the file.
+    let zero = "f,Z',Z'',sigma(Z'),sigma(Z'')\n1000,10.5,-2.0,0.1,0\n100,12,-5,0.1,0.1\n10,20,-3,0.1,0.1\n";
+    let e = read_from(zero.as_bytes(), "zero.csv", None).unwrap_err().to_string();
+    assert!(e.contains("zero.csv") && e.contains("sigma"), "{e}");
+}

@@ -22,7 +22,7 @@ pub struct FitArgs {
     /// Bounds, NAME=LOW:HIGH,... (inf and -inf allowed) [default: R, C, Q > 0; exponents in (0, 1]].
     #[arg(long)]
     pub bounds: Option<String>,
-    /// Residual weighting: modulus (1/|Z|), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (file's errors).
+    /// Residual weighting: modulus (1/|Z|), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (1/σ from the file's sigma_real_ohm/sigma_imag_ohm or σ(Z')/σ(Z'') columns).
     #[arg(long, default_value = "modulus")]
     pub weight: Weighting,
     /// Fit only frequencies at or above this value, Hz [default: no limit].

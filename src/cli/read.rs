@@ -55,6 +55,12 @@ fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> 
         "points:  {}",
         sweeps.iter().map(|s| s.spectrum().len()).sum::<usize>()
     )?;
+    if sweeps.iter().any(|s| s.spectrum().sigma().is_some()) {
+        writeln!(
+            out,
+            "sigma:   per-point standard deviations of Z' and Z'' (for --weight sigma)"
+        )?;
+    }
     writeln!(out)?;
     writeln!(
         out,

@@ -2,7 +2,7 @@
 
 use super::{parse_assignments, EXIT_OK};
 use anyhow::{bail, Context};
-use eisfit::simulate::{log_frequencies, simulate, Noise};
+use eisfit::simulate::{log_frequencies, proportional_sigma, simulate, Noise};
 use eisfit::Circuit;
 use std::io::Write;
 
@@ -21,7 +21,8 @@ pub enum SimOutput {
 #[command(after_help = "Examples:\n  \
     eisfit simulate --circuit 'R0-p(R1,CPE1)' --params R0=10,R1=100,CPE1.Q=1e-6,CPE1.n=0.9\n  \
     eisfit simulate --circuit 'R(RQ)(RQ)' --params R0=5,R1=8,CPE0.Q=1.4e-6,CPE0.n=0.85,R2=6,CPE1.Q=1.5e-5,CPE1.n=0.9 \\\n      \
-    --fmax 1e6 --fmin 1 --noise 0.005 --seed 1 > cell.csv")]
+    --fmax 1e6 --fmin 1 --noise 0.005 --seed 1 > cell.csv\n  \
+    eisfit simulate --circuit 'R0-p(R1,C1)' --params R0=10,R1=100,C1=1e-6 --noise 0.01 --write-sigma > sigma.csv")]
 pub struct SimulateArgs {
     /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)).
     #[arg(long)]
@@ -44,6 +45,10 @@ pub struct SimulateArgs {
     /// Seed of the noise generator (same seed, same spectrum).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Also write each point's standard deviations (columns sigma_real_ohm,sigma_imag_ohm: the --noise level times
+    /// |Z'| and |Z''| of the noise-free model), for fits with --weight sigma. Needs --noise.
+    #[arg(long)]
+    write_sigma: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimOutput::Csv)]
     output: SimOutput,
@@ -80,12 +85,28 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         None
     };
     let spectrum = simulate(&circuit, &params, &freq, noise)?;
+    let sigma = match (args.write_sigma, noise) {
+        (false, _) => None,
+        (true, Some(n)) => Some(proportional_sigma(&circuit.impedance(&params, &freq)?, n.relative())),
+        (true, None) => bail!("--write-sigma needs --noise above 0: without noise there is no σ to write"),
+    };
     let mut out = super::stdout();
     match args.output {
         SimOutput::Csv => {
-            writeln!(out, "frequency_hz,z_real_ohm,z_imag_ohm")?;
-            for (f, z) in spectrum.freq_hz().iter().zip(spectrum.z()) {
-                writeln!(out, "{f},{},{}", z.re, z.im)?;
+            let header = "frequency_hz,z_real_ohm,z_imag_ohm";
+            match &sigma {
+                Some(sig) => {
+                    writeln!(out, "{header},sigma_real_ohm,sigma_imag_ohm")?;
+                    for ((f, z), e) in spectrum.freq_hz().iter().zip(spectrum.z()).zip(sig) {
+                        writeln!(out, "{f},{},{},{},{}", z.re, z.im, e.re, e.im)?;
+                    }
+                }
+                None => {
+                    writeln!(out, "{header}")?;
+                    for (f, z) in spectrum.freq_hz().iter().zip(spectrum.z()) {
+                        writeln!(out, "{f},{},{}", z.re, z.im)?;
+                    }
+                }
             }
         }
         SimOutput::Json => {
@@ -95,7 +116,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
                 .zip(&params)
                 .map(|(n, v)| (n, serde_json::json!(v)))
                 .collect();
-            let doc = serde_json::json!({
+            let mut doc = serde_json::json!({
                 "circuit": circuit.to_string(),
                 "parameters": parameters,
                 "noise": args.noise,
@@ -104,6 +125,16 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
                 "z_real_ohm": spectrum.z().iter().map(|z| z.re).collect::<Vec<_>>(),
                 "z_imag_ohm": spectrum.z().iter().map(|z| z.im).collect::<Vec<_>>(),
             });
+            if let (Some(sig), Some(obj)) = (&sigma, doc.as_object_mut()) {
+                obj.insert(
+                    "sigma_real_ohm".into(),
+                    sig.iter().map(|e| e.re).collect::<Vec<_>>().into(),
+                );
+                obj.insert(
+                    "sigma_imag_ohm".into(),
+                    sig.iter().map(|e| e.im).collect::<Vec<_>>().into(),
+                );
+            }
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }

@@ -21,6 +21,10 @@ enum Role {
     Phase(f64),
     /// Cycle, loop or sweep counter.
     Sweep,
+    /// Standard deviation of the real part (factor to Ω).
+    SigmaRe(f64),
+    /// Standard deviation of the imaginary part (factor to Ω).
+    SigmaIm(f64),
 }
 
 /// Splits `Name (unit)`, `Name/unit`, `Name [unit]` into a normalised quantity and the unit text.
@@ -135,6 +139,14 @@ fn classify(name: &str) -> Option<Role> {
         "cyclenumber" | "cycle" | "loop" | "loopindex" | "loopnumber" | "sweep" | "sweepindex" | "zcycle" => {
             Role::Sweep
         }
+        // Per-point standard deviations: eisfit's own `sigma_real_ohm`/`sigma_imag_ohm` and the usual spellings
+        // of an error column next to Z′ and Z″.
+        "sigmareal" | "sigmare" | "sigmazreal" | "sigma(z')" | "sigmaz'" | "σ(z')" | "σre" | "std(z')" | "err(z')"
+        | "error(z')" | "z'err" | "z'error" | "zreerr" | "zrealerr" | "zrealstd" | "dz'" | "δz'" => Role::SigmaRe(ohm),
+        "sigmaimag" | "sigmaim" | "sigmazimag" | "sigma(z'')" | "sigmaz''" | "σ(z'')" | "σim" | "std(z'')"
+        | "err(z'')" | "error(z'')" | "z''err" | "z''error" | "zimerr" | "zimagerr" | "zimagstd" | "dz''" | "δz''" => {
+            Role::SigmaIm(ohm)
+        }
         _ => return None,
     };
     // A leading minus only makes sense on the imaginary part and the phase.
@@ -159,6 +171,8 @@ pub(crate) struct ColumnMap {
     pub freq: (usize, f64),
     pub z: ZColumns,
     pub sweep: Option<usize>,
+    /// Standard-deviation columns of Z′ and Z″ with their factors, when the file has both.
+    pub sigma: Option<((usize, f64), (usize, f64))>,
 }
 
 impl ColumnMap {
@@ -171,6 +185,7 @@ impl ColumnMap {
                 im: (im, im_factor),
             },
             sweep: None,
+            sigma: None,
         }
     }
 
@@ -178,6 +193,7 @@ impl ColumnMap {
     /// recognised) so the caller can report them.
     pub(crate) fn from_header(names: &[&str]) -> Result<Self, Vec<String>> {
         let (mut freq, mut re, mut im, mut modulus, mut phase, mut sweep) = (None, None, None, None, None, None);
+        let (mut sigma_re, mut sigma_im) = (None, None);
         let mut unmapped = Vec::new();
         for (i, name) in names.iter().enumerate() {
             match classify(name) {
@@ -187,6 +203,8 @@ impl ColumnMap {
                 Some(Role::Modulus(f)) => modulus = modulus.or(Some((i, f))),
                 Some(Role::Phase(f)) => phase = phase.or(Some((i, f))),
                 Some(Role::Sweep) => sweep = sweep.or(Some(i)),
+                Some(Role::SigmaRe(f)) => sigma_re = sigma_re.or(Some((i, f))),
+                Some(Role::SigmaIm(f)) => sigma_im = sigma_im.or(Some((i, f))),
                 None if !name.trim().is_empty() => unmapped.push(name.trim().to_owned()),
                 None => {}
             }
@@ -197,7 +215,12 @@ impl ColumnMap {
             _ => return Err(unmapped),
         };
         match freq {
-            Some(freq) => Ok(ColumnMap { freq, z, sweep }),
+            Some(freq) => Ok(ColumnMap {
+                freq,
+                z,
+                sweep,
+                sigma: sigma_re.zip(sigma_im),
+            }),
             None => Err(unmapped),
         }
     }
@@ -207,7 +230,8 @@ impl ColumnMap {
             ZColumns::Cartesian { re, im } => (re.0, im.0),
             ZColumns::Polar { modulus, phase } => (modulus.0, phase.0),
         };
-        self.freq.0.max(a).max(b).max(self.sweep.unwrap_or(0)) + 1
+        let (sr, si) = self.sigma.map_or((0, 0), |(r, i)| (r.0, i.0));
+        self.freq.0.max(a).max(b).max(self.sweep.unwrap_or(0)).max(sr).max(si) + 1
     }
 }
 
@@ -245,6 +269,8 @@ pub(crate) struct Rows {
     pub freq: Vec<f64>,
     pub z: Vec<Complex64>,
     pub group: Vec<i64>,
+    /// Per-point standard deviations of Z′ and Z″, for every row or for none.
+    pub sigma: Vec<Complex64>,
 }
 
 impl Rows {
@@ -316,6 +342,10 @@ pub(crate) fn parse_rows(
             }
             last_counter = Some(c);
         }
+        if let Some((sr, si)) = map.sigma {
+            rows.sigma
+                .push(Complex64::new(get(sr, "σ of Re Z")?.abs(), get(si, "σ of Im Z")?.abs()));
+        }
         rows.push(f, z, group);
     }
     if rows.freq.is_empty() {
@@ -338,11 +368,17 @@ pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec
         if i == n || rows.group.get(i) != rows.group.get(start) {
             let f = rows.freq.get(start..i).unwrap_or_default().to_vec();
             let z = rows.z.get(start..i).unwrap_or_default().to_vec();
-            let s = Spectrum::new(f, z).map_err(|source| ReadError::Spectrum {
+            let err = |source| ReadError::Spectrum {
                 file: name.to_owned(),
                 sweep: spectra.len(),
                 source,
-            })?;
+            };
+            let mut s = Spectrum::new(f, z).map_err(err)?;
+            if rows.sigma.len() == n {
+                s = s
+                    .with_sigma(rows.sigma.get(start..i).unwrap_or_default().to_vec())
+                    .map_err(err)?;
+            }
             spectra.extend(s.split_sweeps());
             start = i;
         }

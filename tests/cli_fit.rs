@@ -214,6 +214,12 @@ fn fit_exit_codes() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("CPE1.n").and(predicate::str::contains("outside its bounds")));
+    // A start on the bound is refused the same way, and in a batch the message names the file.
+    eisfit()
+        .args(["fit", &f, "--circuit", "R0-p(R1,CPE1)", "--init", "CPE1.n=1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("error: {f} (sweep 0): start value of CPE1.n = 1")));
 }
 
 #[test]

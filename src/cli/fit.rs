@@ -132,16 +132,21 @@ fn fit_file(
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
     match load(path, reader, sweep) {
-        Err(e) => vec![Job {
-            file: path.to_path_buf(),
-            sweep: 0,
-            spectrum: None,
-            result: Err(crate::error_message(&e)),
-        }],
+        Err(e) => {
+            // Reader errors name the file themselves; anything else gets it in front.
+            let msg = crate::error_message(&e);
+            let shown = path.display().to_string();
+            vec![Job {
+                file: path.to_path_buf(),
+                sweep: 0,
+                spectrum: None,
+                result: Err(if msg.contains(&shown) { msg } else { format!("{shown}: {msg}") }),
+            }]
+        }
         Ok(sweeps) => sweeps
             .into_iter()
             .map(|(i, s)| {
-                let result = fit(circuit, &s, options).map_err(|e| e.to_string());
+                let result = fit(circuit, &s, options).map_err(|e| format!("{} (sweep {i}): {e}", path.display()));
                 Job {
                     file: path.to_path_buf(),
                     sweep: i,

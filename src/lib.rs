@@ -45,6 +45,32 @@
 //! # Ok::<(), eisfit::Error>(())
 //! ```
 //!
+//! # Example: read a potentiostat export, fit, report
+//! [`io::read`] takes a path; [`io::read_from`] takes any reader and a name, here an export held in memory. The
+//! format is detected from the content.
+//! ```
+//! use eisfit::{fit, io, Circuit, FitOptions};
+//!
+//! // A tab-separated export with a units row, Z″ stored as −Z″, and a decimal comma (any layout of the formats
+//! // table reads the same way: `io::read("cell.mpt")?`).
+//! let mut text = String::from("Freq\tZ'\t-Z''\nHz\tOhm\tOhm\n");
+//! let circuit: Circuit = "R0-p(R1,C1)".parse()?;
+//! let freq = eisfit::simulate::log_frequencies(1e5, 1.0, 8)?;
+//! for (f, z) in freq.iter().zip(circuit.impedance(&[10.0, 100.0, 1e-6], &freq)?) {
+//!     text += &format!("{f}\t{}\t{}\n", z.re, -z.im).replace('.', ",");
+//! }
+//! let file = io::read_from(text.as_bytes(), "cell.txt", None)?;
+//! let spectrum = file.sweeps()[0].spectrum();
+//! assert_eq!(spectrum.len(), freq.len());
+//!
+//! let report = fit(&circuit, spectrum, &FitOptions::default())?;
+//! assert!(report.converged);
+//! let r1 = report.parameter("R1").expect("R1 is in the circuit");
+//! assert!((r1.value - 100.0).abs() < 1e-6 * 100.0);
+//! println!("{report}"); // values ± errors with units, χ², AIC/BIC, warnings
+//! # Ok::<(), eisfit::Error>(())
+//! ```
+//!
 //! # Features
 //! - `cli` (default): the `eisfit` binary and its dependencies (clap, anyhow, indicatif).
 //! - `plot` (default): SVG plots with plotters, in the `plot` module.

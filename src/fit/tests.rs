@@ -324,3 +324,45 @@ fn nearly_coincident_arcs_warn_of_correlation_and_poor_determination() {
     let cor = r.correlation.as_ref().unwrap();
     assert!(cor[1][3].abs() > 0.99, "r(R1, R2) = {}", cor[1][3]);
 }
+
+#[test]
+fn a_series_falls_back_to_automatic_starts_when_the_warm_start_fails() {
+    // The second spectrum's arc lies five decades away from the first's: from the first's values LM cannot get
+    // there within the budget, while the automatic start for the second spectrum is close to its truth.
+    let circuit: Circuit = "R0-p(R1,C1)".parse().unwrap();
+    let f = log_frequencies(1e6, 1e-2, 8).unwrap();
+    let a = simulate(&circuit, &[10.0, 100.0, 1e-6], &f, None).unwrap();
+    let b = simulate(&circuit, &[1.0, 1e5, 1e-9], &f, None).unwrap();
+    let o = FitOptions::default().with_max_evaluations(12);
+    let warm_alone = fit(
+        &circuit,
+        &b,
+        &o.clone().with_initial_values(vec![10.0, 100.0, 1e-6]).with_multistart(0),
+    )
+    .unwrap();
+    assert!(!warm_alone.converged, "the warm start alone converged: {warm_alone}");
+    let series = fit_series(&circuit, &[a, b], &o);
+    assert_eq!(series.warm_started, [false, false]);
+    let r = series.fits[1].as_ref().unwrap();
+    assert!(r.converged, "{r}");
+    assert!((r.parameter("R1").unwrap().value - 1e5).abs() < 1e-3 * 1e5);
+}
+
+#[test]
+fn the_multistart_is_seeded_and_counts_its_starts() {
+    let truth = [5.471, 8.206, 1.437e-6, 0.85, 5.968, 1.502e-5, 0.9];
+    let (circuit, s) = spectrum("R0-p(R1,CPE1)-p(R2,CPE2)", &truth, 1e6, 1.0, 0.005, 11);
+    let o = FitOptions::default().with_multistart(6).with_seed(42);
+    let a = fit(&circuit, &s, &o).unwrap();
+    let b = fit(&circuit, &s, &o).unwrap();
+    assert_eq!(a.n_starts, 7, "the first start plus 6 forced random ones");
+    assert!(a.n_starts_at_best >= 1 && a.n_starts_at_best <= a.n_starts);
+    assert_eq!(a.values(), b.values(), "same seed, same result");
+    assert_eq!(a.n_starts_at_best, b.n_starts_at_best);
+    // Random starts two decades around the first can end in worse local minima; the best is kept whatever the
+    // seed, and it is the automatic start's minimum.
+    let plain = fit(&circuit, &s, &FitOptions::default()).unwrap();
+    assert!((a.chi2 - plain.chi2).abs() <= 1e-9 * plain.chi2);
+    let c = fit(&circuit, &s, &o.clone().with_seed(7)).unwrap();
+    assert!((c.chi2 - a.chi2).abs() <= 1e-9 * a.chi2);
+}

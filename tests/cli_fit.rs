@@ -219,7 +219,9 @@ fn fit_exit_codes() {
         .args(["fit", &f, "--circuit", "R0-p(R1,CPE1)", "--init", "CPE1.n=1"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!("error: {f} (sweep 0): start value of CPE1.n = 1")));
+        .stderr(predicate::str::contains(format!(
+            "error: {f} (sweep 0): start value of CPE1.n = 1"
+        )));
 }
 
 #[test]

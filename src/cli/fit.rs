@@ -140,7 +140,11 @@ fn fit_file(
                 file: path.to_path_buf(),
                 sweep: 0,
                 spectrum: None,
-                result: Err(if msg.contains(&shown) { msg } else { format!("{shown}: {msg}") }),
+                result: Err(if msg.contains(&shown) {
+                    msg
+                } else {
+                    format!("{shown}: {msg}")
+                }),
             }]
         }
         Ok(sweeps) => sweeps

@@ -356,6 +356,29 @@ fn resolve(circuit: &Circuit, o: &FitOptions) -> Result<Setup, FitError> {
     })
 }
 
+/// An automatic start value brought inside user bounds that exclude it: a tenth of the way in from the bound it
+/// crossed (of the range, or in log scale for a positive range), not onto the bound, where a logistic transform
+/// saturates and the parameter could not move.
+fn into_bounds(v: f64, (lo, hi): (f64, f64)) -> f64 {
+    if v > lo && v < hi {
+        return v;
+    }
+    let frac = |a: f64, b: f64, t: f64| {
+        if a > 0.0 && b.is_finite() {
+            (a.ln() + t * (b.ln() - a.ln())).exp()
+        } else {
+            a + t * (b - a)
+        }
+    };
+    match (lo.is_finite(), hi.is_finite()) {
+        (true, true) if v <= lo => frac(lo, hi, 0.1),
+        (true, true) => frac(lo, hi, 0.9),
+        (true, false) => lo + lo.abs().max(1.0) * 0.1,
+        (false, true) => hi - hi.abs().max(1.0) * 0.1,
+        (false, false) => v,
+    }
+}
+
 /// Moves a value that sits exactly on a bound slightly inside, so its transform is finite.
 fn nudge_inside(v: f64, (lo, hi): (f64, f64)) -> f64 {
     let span = if lo.is_finite() && hi.is_finite() {
@@ -521,7 +544,11 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let mut firsts: Vec<Vec<f64>> = Vec::with_capacity(guessed.len());
     for g in &guessed {
         let s: Vec<f64> = (0..np)
-            .map(|i| setup.fixed[i].or(setup.user_start[i]).unwrap_or(g[i]))
+            .map(|i| {
+                setup.fixed[i]
+                    .or(setup.user_start[i])
+                    .unwrap_or_else(|| into_bounds(g[i], setup.bounds[i]))
+            })
             .collect();
         if !firsts.contains(&s) {
             firsts.push(s);

@@ -337,7 +337,9 @@ fn a_series_falls_back_to_automatic_starts_when_the_warm_start_fails() {
     let warm_alone = fit(
         &circuit,
         &b,
-        &o.clone().with_initial_values(vec![10.0, 100.0, 1e-6]).with_multistart(0),
+        &o.clone()
+            .with_initial_values(vec![10.0, 100.0, 1e-6])
+            .with_multistart(0),
     )
     .unwrap();
     assert!(!warm_alone.converged, "the warm start alone converged: {warm_alone}");
@@ -365,4 +367,20 @@ fn the_multistart_is_seeded_and_counts_its_starts() {
     assert!((a.chi2 - plain.chi2).abs() <= 1e-9 * plain.chi2);
     let c = fit(&circuit, &s, &o.clone().with_seed(7)).unwrap();
     assert!((c.chi2 - a.chi2).abs() <= 1e-9 * a.chi2);
+}
+
+#[test]
+fn automatic_starts_respect_user_bounds() {
+    // The data say R1 = 100 Ω; a user range of 150–400 Ω excludes it. The fit must start inside the range and
+    // move, ending on the bound it is pushed against, flagged, instead of being stuck where it started.
+    let (circuit, s) = spectrum("R0-p(R1,C1)", &[10.0, 100.0, 1e-6], 1e6, 1.0, 0.0, 0);
+    let o = FitOptions::default().with_bounds("R1", 150.0, 400.0);
+    let r = fit(&circuit, &s, &o).unwrap();
+    let r1 = r.parameter("R1").unwrap();
+    assert!((150.0..150.5).contains(&r1.value), "R1 = {}", r1.value);
+    assert!(r1.at_bound, "{r}");
+    // Bounds that contain the truth change nothing.
+    let o = FitOptions::default().with_bounds("R1", 50.0, 400.0);
+    let r = fit(&circuit, &s, &o).unwrap();
+    assert!((r.parameter("R1").unwrap().value - 100.0).abs() < 1e-6);
 }

@@ -192,3 +192,40 @@ fn arrhenius_bad_number_names_line_and_column() {
         .code(2)
         .stderr(predicate::str::contains("line 3, column \"r\""));
 }
+
+#[test]
+fn arrhenius_table_and_csv_agree_with_the_json() {
+    let table = arrhenius_table();
+    let run = |output: &str| {
+        let out = cargo_bin_cmd!("eisfit")
+            .arg("arrhenius")
+            .arg(table.path())
+            .args(["--temperature-column", "temperature_c", "--value-column", "r_ohm"])
+            .args(["--at-temperature-c", "25", "--output", output])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let ea = num(&v, "activation_energy_ev");
+
+    let csv = run("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header.len(), row.len());
+    assert!(lines.next().is_none(), "one data row");
+    let col = |name: &str| -> f64 {
+        let i = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+        row[i].parse().unwrap()
+    };
+    assert_relative_eq!(col("activation_energy_ev"), ea, max_relative = 1e-12);
+    assert_relative_eq!(col("value_at_25c"), num(&v["predictions"][0], "value"), max_relative = 1e-12);
+
+    let table_out = run("table");
+    assert!(table_out.contains("6 points"), "{table_out}");
+    assert!(table_out.contains(&format!("{ea:.4}")), "E_A {ea:.4} not in\n{table_out}");
+}

@@ -481,3 +481,54 @@ fn sigma_weighting_uses_the_files_standard_deviations() {
         .code(2)
         .stderr(predicate::str::contains("--noise"));
 }
+
+#[test]
+fn series_table_and_csv_outputs() {
+    let run = |output: &str| {
+        let out = eisfit()
+            .args(["series", &data("nzsp_series/manifest.csv"), "--circuit", "R0-p(R1,CPE1)-p(R2,CPE2)"])
+            .args(["--fmin", "20", "--combine", "separator=R0+R1", "--combine", "interface=0.5*R2"])
+            .args(["--area-cm2", "0.5027", "--thickness-um", "110", "--output", output])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let csv = run("csv");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    for key in ["quantity", "temperature_c", "value_ohm", "stderr_ohm", "areal_ohm_cm2", "sigma_s_per_cm"] {
+        assert!(header.iter().any(|h| h == key), "csv lacks {key}");
+    }
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    // Two quantities at six temperatures.
+    assert_eq!(records.len(), 12);
+    let sep30 = records
+        .iter()
+        .find(|r| &r[0] == "separator" && (r[1].parse::<f64>().unwrap() - 30.0).abs() < 1e-9)
+        .unwrap();
+    let sigma: f64 = sep30[6].parse().unwrap();
+    // The generator's σ(30 °C) = 1.6 mS/cm; the fit's uncertainty is below 1 %.
+    assert!((sigma - 1.6e-3).abs() < 0.05 * 1.6e-3, "σ = {sigma}");
+
+    let table = run("table");
+    assert!(table.contains("Arrhenius fits"), "{table}");
+    assert!(table.contains("separator") && table.contains("interface"));
+    assert_eq!(table.matches("converged").count(), 6, "{table}");
+}
+
+#[test]
+fn simulate_is_deterministic_per_seed() {
+    let run = |seed: &str| {
+        eisfit()
+            .args(["simulate", "--circuit", "R0-p(R1,C1)", "--params", "R0=10,R1=100,C1=1e-6"])
+            .args(["--noise", "0.01", "--seed", seed])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("3"), run("3"));
+    assert_ne!(run("3"), run("4"));
+}

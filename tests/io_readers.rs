@@ -206,6 +206,13 @@ fn errors_name_file_line_and_expectation() {
     // Two points only: a spectrum needs three.
     let e = err("f,Z',Z''\n1,2,-3\n2,2,-3\n");
     assert!(matches!(e, ReadError::Spectrum { .. }), "{e}");
+
+    // A zero or negative frequency names its line and column.
+    for bad in ["0", "-10"] {
+        let e = err(&format!("Z',Z'',f\n2,-3,100\n2,-3,{bad}\n1,1,1\n"));
+        assert!(matches!(e, ReadError::Syntax { line: 3, .. }), "{e}");
+        assert!(e.to_string().contains("frequency > 0 Hz in column 3"), "{e}");
+    }
 }
 
 #[test]

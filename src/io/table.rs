@@ -331,6 +331,10 @@ pub(crate) fn parse_rows(
             }
             continue;
         }
+        if f <= 0.0 {
+            let cell = fields.get(map.freq.0).copied().unwrap_or("");
+            return Err(text.syntax(i, format!("a frequency > 0 Hz in column {}", map.freq.0 + 1), cell));
+        }
         let z = match map.z {
             ZColumns::Cartesian { re, im } => Complex64::new(get(re, "Re Z")?, get(im, "Im Z")?),
             ZColumns::Polar { modulus, phase } => Complex64::from_polar(get(modulus, "|Z|")?, get(phase, "phase")?),

@@ -219,13 +219,23 @@ fn arrhenius_table_and_csv_agree_with_the_json() {
     assert_eq!(header.len(), row.len());
     assert!(lines.next().is_none(), "one data row");
     let col = |name: &str| -> f64 {
-        let i = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+        let i = header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"));
         row[i].parse().unwrap()
     };
     assert_relative_eq!(col("activation_energy_ev"), ea, max_relative = 1e-12);
-    assert_relative_eq!(col("value_at_25c"), num(&v["predictions"][0], "value"), max_relative = 1e-12);
+    assert_relative_eq!(
+        col("value_at_25c"),
+        num(&v["predictions"][0], "value"),
+        max_relative = 1e-12
+    );
 
     let table_out = run("table");
     assert!(table_out.contains("6 points"), "{table_out}");
-    assert!(table_out.contains(&format!("{ea:.4}")), "E_A {ea:.4} not in\n{table_out}");
+    assert!(
+        table_out.contains(&format!("{ea:.4}")),
+        "E_A {ea:.4} not in\n{table_out}"
+    );
 }

@@ -486,8 +486,20 @@ fn sigma_weighting_uses_the_files_standard_deviations() {
 fn series_table_and_csv_outputs() {
     let run = |output: &str| {
         let out = eisfit()
-            .args(["series", &data("nzsp_series/manifest.csv"), "--circuit", "R0-p(R1,CPE1)-p(R2,CPE2)"])
-            .args(["--fmin", "20", "--combine", "separator=R0+R1", "--combine", "interface=0.5*R2"])
+            .args([
+                "series",
+                &data("nzsp_series/manifest.csv"),
+                "--circuit",
+                "R0-p(R1,CPE1)-p(R2,CPE2)",
+            ])
+            .args([
+                "--fmin",
+                "20",
+                "--combine",
+                "separator=R0+R1",
+                "--combine",
+                "interface=0.5*R2",
+            ])
             .args(["--area-cm2", "0.5027", "--thickness-um", "110", "--output", output])
             .assert()
             .success()
@@ -499,7 +511,14 @@ fn series_table_and_csv_outputs() {
     let csv = run("csv");
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let header = rows.headers().unwrap().clone();
-    for key in ["quantity", "temperature_c", "value_ohm", "stderr_ohm", "areal_ohm_cm2", "sigma_s_per_cm"] {
+    for key in [
+        "quantity",
+        "temperature_c",
+        "value_ohm",
+        "stderr_ohm",
+        "areal_ohm_cm2",
+        "sigma_s_per_cm",
+    ] {
         assert!(header.iter().any(|h| h == key), "csv lacks {key}");
     }
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
@@ -523,7 +542,13 @@ fn series_table_and_csv_outputs() {
 fn simulate_is_deterministic_per_seed() {
     let run = |seed: &str| {
         eisfit()
-            .args(["simulate", "--circuit", "R0-p(R1,C1)", "--params", "R0=10,R1=100,C1=1e-6"])
+            .args([
+                "simulate",
+                "--circuit",
+                "R0-p(R1,C1)",
+                "--params",
+                "R0=10,R1=100,C1=1e-6",
+            ])
             .args(["--noise", "0.01", "--seed", seed])
             .output()
             .unwrap()

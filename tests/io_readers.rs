@@ -329,3 +329,30 @@ fn standard_deviation_columns_are_read_and_written() {
     let e = read_from(zero.as_bytes(), "zero.csv", None).unwrap_err().to_string();
     assert!(e.contains("zero.csv") && e.contains("sigma"), "{e}");
 }
+
+#[test]
+fn versastudio_skips_segments_of_other_techniques() {
+    let par = std::fs::read_to_string(fixture("versastudio.par")).unwrap();
+    // An open-circuit segment before the impedance one, as a multi-action experiment writes it.
+    let ocp = "<Segment1>\nType=1\nDefinition=Segment #, Point #, E(V), I(A), Elapsed Time(s)\n\
+               0,0,0.12,0,0.0\n0,1,0.12,0,1.0\n</Segment1>\n\n";
+    let multi = par.replacen("<Segment1>", &format!("{ocp}<Segment2>"), 1).replacen(
+        "</Segment1>\n\n<Graph",
+        "</Segment2>\n\n<Graph",
+        1,
+    );
+    let f = read_from(multi.as_bytes(), "multi.par", None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.format(), Format::VersaStudio);
+    assert_eq!(f.sweeps().len(), 1);
+    let s = f.sweeps()[0].spectrum();
+    assert_eq!(s.len(), 5);
+    assert_relative_eq!(s.z()[2].re, reference(1e3).re, max_relative = 2e-5);
+    // With only the open-circuit segment, the error names the line of its column definition.
+    let only_ocp = par.replacen(
+        &par[par.find("<Segment1>").unwrap()..par.find("</Segment1>").unwrap() + "</Segment1>".len()],
+        ocp.trim_end(),
+        1,
+    );
+    let e = read_from(only_ocp.as_bytes(), "ocp.par", Some(Format::VersaStudio)).unwrap_err();
+    assert!(e.to_string().contains("Frequency(Hz)") && e.line().is_some(), "{e}");
+}

@@ -75,6 +75,7 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
     }
     meta.set_date(&format!("{date} {time}"));
     let mut rows: Option<table::Rows> = None;
+    let mut skipped: Vec<usize> = Vec::new();
     let mut i = 0;
     while let Some(seg) = text.find(i, |l| l.starts_with("<Segment") && !l.starts_with("</")) {
         let end = text
@@ -85,8 +86,12 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
         };
         let mut names = Vec::new();
         Delim::Comma.split(text.line(def).trim_start_matches("Definition="), &mut names);
-        let map = ColumnMap::from_header(&names)
-            .map_err(|_| text.syntax(def, "column names with Frequency(Hz), Z Real, Z Imag", text.line(def)))?;
+        // A segment of another technique (open-circuit potential, a DC step) has no impedance columns: skip it.
+        let Ok(map) = ColumnMap::from_header(&names) else {
+            skipped.push(def);
+            i = end + 1;
+            continue;
+        };
         let seg_rows = table::parse_rows(text, def + 1, end, &map, RowSpec::new(Delim::Comma))?;
         // Each segment is its own group of sweeps.
         rows = Some(match rows {
@@ -96,12 +101,23 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
                 acc.freq.extend(seg_rows.freq);
                 acc.z.extend(seg_rows.z);
                 acc.group.extend(seg_rows.group.iter().map(|g| g + next));
+                acc.sigma.extend(seg_rows.sigma);
                 acc
             }
         });
         i = end + 1;
     }
-    let rows = rows.ok_or_else(|| text.mismatch(Format::VersaStudio, "no `<Segment1>` data section"))?;
+    let rows = match (rows, skipped.first()) {
+        (Some(rows), _) => rows,
+        (None, Some(&def)) => {
+            return Err(text.syntax(
+                def,
+                "a segment with Frequency(Hz), Z Real and Z Imag columns (no segment of this file has them)",
+                text.line(def),
+            ))
+        }
+        (None, None) => return Err(text.mismatch(Format::VersaStudio, "no `<Segment1>` data section")),
+    };
     finish(text, rows, meta)
 }
 

@@ -101,6 +101,17 @@ fn other_instruments() {
     let f = check("relaxis.txt", Format::Relaxis, 1);
     assert!(!descending(&f));
     let f = check("ivium.idf", Format::IviumIdf, 1);
+    // A long settings block (here 20 kB of extra keys) before the data still reads as Ivium.
+    let idf = std::fs::read(fixture("ivium.idf")).unwrap();
+    let at = idf.windows(5).position(|w| w == b"Peaks").unwrap();
+    let mut long = idf[..at].to_vec();
+    for k in 0..1000 {
+        long.extend_from_slice(format!("Setting{k}=x\r\n").as_bytes());
+    }
+    long.extend_from_slice(&idf[at..]);
+    let g = read_from(long.as_slice(), "long.idf", None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(g.format(), Format::IviumIdf);
+    assert_eq!(g.sweeps()[0].spectrum(), f.sweeps()[0].spectrum());
     assert_relative_eq!(f.metadata().area_cm2().unwrap(), 0.5);
     let f = check("palmsens.pssession", Format::PalmsensSession, 1);
     assert_eq!(f.metadata().instrument(), Some("PalmSens EmStat4"));

@@ -149,8 +149,9 @@ pub(crate) fn detect_binary(bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"BIO-LOGIC MODULAR FILE") {
         return Some(Format::BiologicMpr);
     }
-    let head = bytes.get(..bytes.len().min(8192)).unwrap_or(bytes);
-    if contains(head, b"primary_data") && head.first() == Some(&0) {
+    // Ivium's `.idf` starts with a NUL and keeps its data under a `primary_data` key, which a long settings block
+    // can push far into the file: search all of it (only files that start with a NUL get this far).
+    if bytes.first() == Some(&0) && contains(bytes, b"primary_data") {
         return Some(Format::IviumIdf);
     }
     if super::zahner::looks_like_ism(bytes) {

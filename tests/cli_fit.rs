@@ -557,3 +557,39 @@ fn simulate_is_deterministic_per_seed() {
     assert_eq!(run("3"), run("3"));
     assert_ne!(run("3"), run("4"));
 }
+
+#[test]
+fn plot_overlays_every_sweep_with_sweep_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let loops = format!("{}/tests/fixtures/io/biologic_loops.mpt", env!("CARGO_MANIFEST_DIR"));
+    let svg = dir.path().join("all.svg");
+    eisfit()
+        .args(["plot", &loops, "--sweep", "all", "-o", svg.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 sweeps"));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("sweep 0") && text.contains("sweep 1"),
+        "legend names both sweeps"
+    );
+    // A fit is for one sweep.
+    eisfit()
+        .args(["plot", &loops, "--sweep", "all", "--circuit", "R0-p(R1,C1)"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sweep N"));
+    eisfit()
+        .args([
+            "plot",
+            &loops,
+            "--sweep",
+            "1",
+            "--circuit",
+            "R0-p(R1,C1)",
+            "-o",
+            svg.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+}

@@ -48,9 +48,9 @@ pub struct PlotArgs {
     /// Reader: auto or a format name.
     #[arg(long, default_value = "auto")]
     format: String,
-    /// Which sweep: a 0-based index.
-    #[arg(long, default_value_t = 0)]
-    sweep: usize,
+    /// Which sweep: a 0-based index, or `all` to overlay every sweep of the file (data only).
+    #[arg(long, default_value = "0")]
+    sweep: SweepSelection,
 }
 
 /// Circuit and parameter values of the entry in a fit JSON that matches `file` and `sweep` (or the only entry).
@@ -103,17 +103,41 @@ fn fit_from_json(path: &Path, file: &Path, sweep: usize) -> anyhow::Result<(Circ
 /// Runs `eisfit plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
     let format = Format::from_choice(&args.format)?;
-    let sweeps = load(&args.file, format, SweepSelection::Index(args.sweep))?;
-    let Some((_, spectrum)) = sweeps.into_iter().next() else {
-        bail!("{}: no sweep {}", args.file.display(), args.sweep);
-    };
+    let mut sweeps = load(&args.file, format, args.sweep)?;
     let label = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if sweeps.len() > 1 {
+        if args.fit.is_some() || args.circuit.is_some() {
+            bail!(
+                "{}: a fit is plotted for one sweep at a time; give --sweep N (the file has {} sweeps)",
+                args.file.display(),
+                sweeps.len()
+            );
+        }
+        if args.kind == PlotKind::Residuals {
+            bail!("--kind residuals needs a fit: give --fit RESULT.json or --circuit, and --sweep N");
+        }
+        let mut plot = SpectrumPlot::new(&sweeps[0].1).with_label(format!("{label} (sweep {})", sweeps[0].0));
+        for (i, s) in &sweeps[1..] {
+            plot = plot.with_spectrum(s, format!("sweep {i}"));
+        }
+        let out = args.output.clone().unwrap_or_else(|| args.file.with_extension("svg"));
+        match args.kind {
+            PlotKind::Bode => plot.write_bode(&out),
+            _ => plot.write_nyquist(&out),
+        }
+        .with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("wrote {} ({} sweeps)", out.display(), sweeps.len());
+        return Ok(EXIT_OK);
+    }
+    let Some((sweep, spectrum)) = sweeps.pop() else {
+        bail!("{}: no sweep {:?}", args.file.display(), args.sweep);
+    };
     let model: Option<(Circuit, Vec<f64>)> = match (&args.fit, &args.circuit) {
-        (Some(json), _) => Some(fit_from_json(json, &args.file, args.sweep)?),
+        (Some(json), _) => Some(fit_from_json(json, &args.file, sweep)?),
         (None, Some(c)) => {
             let circuit: Circuit = c.parse().context("--circuit")?;
             let report = fit(&circuit, &spectrum, &FitOptions::default())?;

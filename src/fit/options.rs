@@ -105,7 +105,7 @@ impl FitOptions {
 
     /// Runs `n` random starts in addition to the first (automatic or user) start, always; 0 runs only the first.
     ///
-    /// By default up to 8 random starts run, and only when the first start leaves room for doubt (see [`fit`]).
+    /// By default up to 8 random starts run, and only when the first start leaves room for doubt (see [`fit`](super::fit())).
     #[must_use]
     pub fn with_multistart(mut self, n: usize) -> Self {
         self.multistart = n;

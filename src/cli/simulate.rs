@@ -84,28 +84,32 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
         Noise::new(args.noise, args.seed)?; // validates a negative or NaN level
         None
     };
-    let spectrum = simulate(&circuit, &params, &freq, noise)?;
-    let sigma = match (args.write_sigma, noise) {
-        (false, _) => None,
-        (true, Some(n)) => Some(proportional_sigma(&circuit.impedance(&params, &freq)?, n.relative())),
-        (true, None) => bail!("--write-sigma needs --noise above 0: without noise there is no σ to write"),
-    };
+    let mut spectrum = simulate(&circuit, &params, &freq, noise)?;
+    if args.write_sigma {
+        let Some(n) = noise else {
+            bail!("--write-sigma needs --noise above 0: without noise there is no σ to write");
+        };
+        spectrum = spectrum.with_sigma(proportional_sigma(&circuit.impedance(&params, &freq)?, n.relative()))?;
+    }
     let mut out = super::stdout();
     match args.output {
         SimOutput::Csv => {
-            let header = "frequency_hz,z_real_ohm,z_imag_ohm";
-            match &sigma {
-                Some(sig) => {
-                    writeln!(out, "{header},sigma_real_ohm,sigma_imag_ohm")?;
-                    for ((f, z), e) in spectrum.freq_hz().iter().zip(spectrum.z()).zip(sig) {
-                        writeln!(out, "{f},{},{},{},{}", z.re, z.im, e.re, e.im)?;
-                    }
+            let sigma = spectrum.sigma();
+            write!(out, "frequency_hz,z_real_ohm,z_imag_ohm")?;
+            writeln!(
+                out,
+                "{}",
+                if sigma.is_some() {
+                    ",sigma_real_ohm,sigma_imag_ohm"
+                } else {
+                    ""
                 }
-                None => {
-                    writeln!(out, "{header}")?;
-                    for (f, z) in spectrum.freq_hz().iter().zip(spectrum.z()) {
-                        writeln!(out, "{f},{},{}", z.re, z.im)?;
-                    }
+            )?;
+            for (k, (f, z)) in spectrum.freq_hz().iter().zip(spectrum.z()).enumerate() {
+                write!(out, "{f},{},{}", z.re, z.im)?;
+                match sigma.and_then(|v| v.get(k)) {
+                    Some(e) => writeln!(out, ",{},{}", e.re, e.im)?,
+                    None => writeln!(out)?,
                 }
             }
         }
@@ -116,25 +120,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
                 .zip(&params)
                 .map(|(n, v)| (n, serde_json::json!(v)))
                 .collect();
-            let mut doc = serde_json::json!({
-                "circuit": circuit.to_string(),
-                "parameters": parameters,
-                "noise": args.noise,
-                "seed": args.seed,
-                "frequency_hz": spectrum.freq_hz(),
-                "z_real_ohm": spectrum.z().iter().map(|z| z.re).collect::<Vec<_>>(),
-                "z_imag_ohm": spectrum.z().iter().map(|z| z.im).collect::<Vec<_>>(),
-            });
-            if let (Some(sig), Some(obj)) = (&sigma, doc.as_object_mut()) {
-                obj.insert(
-                    "sigma_real_ohm".into(),
-                    sig.iter().map(|e| e.re).collect::<Vec<_>>().into(),
-                );
-                obj.insert(
-                    "sigma_imag_ohm".into(),
-                    sig.iter().map(|e| e.im).collect::<Vec<_>>().into(),
-                );
-            }
+            let mut doc = eisfit::io::spectrum_fields(&spectrum);
+            doc.insert("circuit".into(), circuit.to_string().into());
+            doc.insert("parameters".into(), parameters.into());
+            doc.insert("noise".into(), args.noise.into());
+            doc.insert("seed".into(), args.seed.into());
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }

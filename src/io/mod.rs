@@ -44,7 +44,7 @@ mod zplot;
 
 pub use error::{ParseNameError, ReadError};
 pub use format::Format;
-pub use write::{to_json, write_csv};
+pub use write::{spectrum_fields, to_json, write_csv};
 
 use crate::Spectrum;
 use serde::Serialize;

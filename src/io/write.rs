@@ -2,7 +2,8 @@
 //! preceded by `sweep`) and JSON (`{"file", "format", "sweeps": [...]}`), imaginary part in its true sign.
 
 use super::{DataFile, Sweep};
-use serde_json::{json, Value};
+use crate::spectrum::Spectrum;
+use serde_json::{json, Map, Value};
 use std::io::Write;
 
 /// Writes sweeps as CSV with the header `frequency_hz,z_real_ohm,z_imag_ohm`; with `sweep_column` each row
@@ -40,6 +41,43 @@ pub fn write_csv<W: Write>(mut w: W, sweeps: &[&Sweep], sweep_column: bool) -> s
     w.flush()
 }
 
+/// The canonical JSON fields of a spectrum: `frequency_hz`, `z_real_ohm`, `z_imag_ohm` (true sign) and, when it
+/// carries standard deviations, `sigma_real_ohm` and `sigma_imag_ohm`.
+///
+/// # Examples
+/// ```
+/// use eisfit::{io, Spectrum};
+/// let s = Spectrum::from_parts(vec![1e3, 1e2, 1e1], &[1.0, 2.0, 3.0], &[-0.5, -1.0, -0.2])?;
+/// let fields = io::spectrum_fields(&s);
+/// assert_eq!(fields["z_imag_ohm"][1], -1.0);
+/// assert!(!fields.contains_key("sigma_real_ohm"));
+/// # Ok::<(), eisfit::Error>(())
+/// ```
+#[must_use]
+pub fn spectrum_fields(s: &Spectrum) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("frequency_hz".into(), s.freq_hz().into());
+    m.insert(
+        "z_real_ohm".into(),
+        s.z().iter().map(|z| z.re).collect::<Vec<_>>().into(),
+    );
+    m.insert(
+        "z_imag_ohm".into(),
+        s.z().iter().map(|z| z.im).collect::<Vec<_>>().into(),
+    );
+    if let Some(sig) = s.sigma() {
+        m.insert(
+            "sigma_real_ohm".into(),
+            sig.iter().map(|e| e.re).collect::<Vec<_>>().into(),
+        );
+        m.insert(
+            "sigma_imag_ohm".into(),
+            sig.iter().map(|e| e.im).collect::<Vec<_>>().into(),
+        );
+    }
+    m
+}
+
 /// The JSON document of `eisfit read --output json` for the given sweeps of `file`.
 #[must_use]
 pub fn to_json(file: &DataFile, sweeps: &[&Sweep]) -> Value {
@@ -47,25 +85,11 @@ pub fn to_json(file: &DataFile, sweeps: &[&Sweep]) -> Value {
         .iter()
         .map(|sweep| {
             let s = sweep.spectrum();
-            let mut v = json!({
-                "index": sweep.index(),
-                "n_points": s.len(),
-                "frequency_hz": s.freq_hz(),
-                "z_real_ohm": s.z().iter().map(|z| z.re).collect::<Vec<_>>(),
-                "z_imag_ohm": s.z().iter().map(|z| z.im).collect::<Vec<_>>(),
-                "metadata": sweep.metadata(),
-            });
-            if let (Some(sig), Some(obj)) = (s.sigma(), v.as_object_mut()) {
-                obj.insert(
-                    "sigma_real_ohm".into(),
-                    sig.iter().map(|e| e.re).collect::<Vec<_>>().into(),
-                );
-                obj.insert(
-                    "sigma_imag_ohm".into(),
-                    sig.iter().map(|e| e.im).collect::<Vec<_>>().into(),
-                );
-            }
-            v
+            let mut m = spectrum_fields(s);
+            m.insert("index".into(), sweep.index().into());
+            m.insert("n_points".into(), s.len().into());
+            m.insert("metadata".into(), json!(sweep.metadata()));
+            Value::Object(m)
         })
         .collect();
     json!({ "file": file.name(), "format": file.format(), "sweeps": sweeps })

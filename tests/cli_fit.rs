@@ -15,6 +15,13 @@ fn data(name: &str) -> String {
 }
 
 /// Simulates a spectrum with the CLI into `dir/name` and returns its path.
+/// Asserts that the JSON object `v` (a `what`) has every key of the contract in `keys`.
+fn assert_keys(v: &Value, keys: &[&str], what: &str) {
+    for key in keys {
+        assert!(v.get(key).is_some(), "{what} lacks {key}: {v}");
+    }
+}
+
 fn simulated(dir: &Path, name: &str, circuit: &str, params: &str, noise: &str) -> String {
     let out = eisfit()
         .args([
@@ -108,30 +115,34 @@ fn fit_json_has_the_contract_keys_and_recovers_the_values() {
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let fit = &v[0];
-    for key in [
-        "file",
-        "sweep",
-        "circuit",
-        "converged",
-        "termination",
-        "parameters",
-        "chi2",
-        "reduced_chi2",
-        "pseudo_chi2",
-        "aic",
-        "bic",
-        "n_points",
-        "n_iterations",
-        "warnings",
-    ] {
-        assert!(fit.get(key).is_some(), "missing key {key}");
-    }
+    assert_keys(
+        fit,
+        &[
+            "file",
+            "sweep",
+            "circuit",
+            "converged",
+            "termination",
+            "parameters",
+            "chi2",
+            "reduced_chi2",
+            "pseudo_chi2",
+            "aic",
+            "bic",
+            "n_points",
+            "n_iterations",
+            "warnings",
+        ],
+        "fit",
+    );
     assert_eq!(fit["converged"], true);
     let params = fit["parameters"].as_array().unwrap();
     for p in params {
-        for key in ["name", "value", "stderr", "unit", "fixed", "at_bound"] {
-            assert!(p.get(key).is_some(), "parameter lacks {key}");
-        }
+        assert_keys(
+            &p,
+            &["name", "value", "stderr", "unit", "fixed", "at_bound"],
+            "parameter",
+        );
     }
     let get = |n: &str| {
         params.iter().find(|p| p["name"] == n).unwrap()["value"]
@@ -268,31 +279,35 @@ fn series_recovers_the_shipped_study_values() {
     assert_eq!(v["fits"].as_array().unwrap().len(), 6);
     for f in v["fits"].as_array().unwrap() {
         // The fit object of the contract, plus the temperature.
-        for key in [
-            "file",
-            "sweep",
-            "temperature_c",
-            "circuit",
-            "converged",
-            "parameters",
-            "chi2",
-        ] {
-            assert!(f.get(key).is_some(), "fit lacks {key}");
-        }
+        assert_keys(
+            &f,
+            &[
+                "file",
+                "sweep",
+                "temperature_c",
+                "circuit",
+                "converged",
+                "parameters",
+                "chi2",
+            ],
+            "series fit",
+        );
         assert_eq!(f["sweep"], 0);
         assert!(f["file"].as_str().unwrap().ends_with(".csv"));
     }
     for q in v["quantities"].as_array().unwrap() {
-        for key in [
-            "name",
-            "temperature_c",
-            "value_ohm",
-            "stderr_ohm",
-            "areal_ohm_cm2",
-            "areal_stderr_ohm_cm2",
-        ] {
-            assert!(q.get(key).is_some(), "quantity lacks {key}");
-        }
+        assert_keys(
+            &q,
+            &[
+                "name",
+                "temperature_c",
+                "value_ohm",
+                "stderr_ohm",
+                "areal_ohm_cm2",
+                "areal_stderr_ohm_cm2",
+            ],
+            "quantity",
+        );
     }
     // The generator's truth (examples/generate_series.rs): 0.28 eV, 0.41 eV, 1.6 mS/cm at 30 °C.
     let arr = v["arrhenius"].as_array().unwrap();

@@ -139,7 +139,7 @@ fn fit_json_has_the_contract_keys_and_recovers_the_values() {
     let params = fit["parameters"].as_array().unwrap();
     for p in params {
         assert_keys(
-            &p,
+            p,
             &["name", "value", "stderr", "unit", "fixed", "at_bound"],
             "parameter",
         );
@@ -280,7 +280,7 @@ fn series_recovers_the_shipped_study_values() {
     for f in v["fits"].as_array().unwrap() {
         // The fit object of the contract, plus the temperature.
         assert_keys(
-            &f,
+            f,
             &[
                 "file",
                 "sweep",
@@ -297,7 +297,7 @@ fn series_recovers_the_shipped_study_values() {
     }
     for q in v["quantities"].as_array().unwrap() {
         assert_keys(
-            &q,
+            q,
             &[
                 "name",
                 "temperature_c",

@@ -64,6 +64,12 @@ fn gamry() {
     assert_eq!(f.metadata().extra().get("aborted").map(String::as_str), Some("true"));
     assert_relative_eq!(f.metadata().dc_potential_v().unwrap(), 0.1);
     assert_eq!(f.metadata().date(), Some("1/2/2024 10:00:00"));
+    // A galvanostatic run states its DC current.
+    let dta = std::fs::read(fixture("gamry_aborted.DTA")).unwrap(); // Windows-1252, not UTF-8
+    let at = dta.windows(9).position(|w| w == b"VDC\tPOTEN").unwrap();
+    let galv = [&dta[..at], b"IDC\tQUANT\t2.50000E-004\tDC &Current (A)\r\n", &dta[at..]].concat();
+    let g = read_from(galv.as_slice(), "galv.DTA", None).unwrap();
+    assert_relative_eq!(g.metadata().dc_current_a().unwrap(), 2.5e-4);
     // Drift-corrected columns (values scaled by 1.01 in the fixture) become sweep 1.
     let f = read(fixture("gamry_drift_comma.dta")).unwrap();
     assert_eq!(f.sweeps().len(), 2);

@@ -312,15 +312,14 @@ impl Spectrum {
     /// Splits a concatenation of frequency sweeps into the individual sweeps.
     ///
     /// A new sweep starts where the sweep direction, established by the first two points of the current sweep,
-    /// reverses for good: either the frequency jumps back to (or past) where the current sweep began (a repeated
-    /// sweep, 1 MHz → 1 Hz followed by 1 MHz → 1 Hz again), or the new direction holds for the next step too (a
-    /// down sweep after an up sweep). A single point out of order inside the sweep's range is not a new sweep: it
-    /// stays where it is. Pieces with fewer than three points are merged into the sweep before them, so every
-    /// returned spectrum is valid. A single sweep comes back as a one-element vector.
+    /// reverses (1 MHz → 1 Hz followed by 1 MHz → 1 Hz again, or an up sweep followed by a down sweep), unless
+    /// only one point is out of order: when the point after it carries on from the point before it, the sweep
+    /// goes on and the stray point stays where it is. Pieces with fewer than three points are merged into the
+    /// sweep before them, so every returned spectrum is valid. A single sweep comes back as a one-element vector.
     #[must_use]
     pub fn split_sweeps(&self) -> Vec<Spectrum> {
         let f = &self.freq_hz;
-        let step = |i: usize| match f[i].partial_cmp(&f[i - 1]) {
+        let step = |a: f64, b: f64| match b.partial_cmp(&a) {
             Some(std::cmp::Ordering::Greater) => 1i8,
             Some(std::cmp::Ordering::Less) => -1,
             _ => 0,
@@ -328,7 +327,7 @@ impl Spectrum {
         let mut starts = vec![0usize];
         let mut dir = 0i8; // +1 ascending, -1 descending, 0 not yet known
         for i in 1..f.len() {
-            let s = step(i);
+            let s = step(f[i - 1], f[i]);
             if dir == 0 {
                 dir = s;
                 continue;
@@ -336,15 +335,9 @@ impl Spectrum {
             if s == 0 || s == dir {
                 continue;
             }
-            let begin = f[starts[starts.len() - 1]];
-            // Back to the sweep's first frequency, to within 0.1 %, or beyond it.
-            let restart = if dir < 0 {
-                f[i] >= begin * (1.0 - 1e-3)
-            } else {
-                f[i] <= begin * (1.0 + 1e-3)
-            };
-            let turnaround = i + 1 < f.len() && step(i + 1) == s;
-            if restart || turnaround {
+            // One stray point: the next one continues the sweep from the point before the stray one.
+            let stray = f.get(i + 1).is_some_and(|&next| step(f[i - 1], next) == dir);
+            if !stray {
                 starts.push(i);
                 dir = 0;
             }
@@ -471,8 +464,8 @@ mod tests {
         let s = Spectrum::new(f, vec![c(1.0, -1.0); 7]).unwrap();
         let parts = s.split_sweeps();
         assert_eq!(parts.iter().map(Spectrum::len).collect::<Vec<_>>(), vec![4, 3]);
-        // A repeat that restarts slightly below the first sweep's start is still a restart.
-        let f = vec![1e5, 1e4, 1e3, 1e2, 0.9999e5, 1e4, 1e3];
+        // A repeat that starts lower than the first sweep did is still a new sweep.
+        let f = vec![1e5, 1e4, 1e3, 1e2, 5e4, 1e4, 1e3];
         let s = Spectrum::new(f, vec![c(1.0, -1.0); 7]).unwrap();
         assert_eq!(
             s.split_sweeps().iter().map(Spectrum::len).collect::<Vec<_>>(),

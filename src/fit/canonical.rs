@@ -61,8 +61,10 @@ pub(crate) fn characteristic_frequency(node: &Node, p: &[f64]) -> f64 {
     best.0
 }
 
-/// Reorders `params` in place (see the module docs).
-pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64>]) {
+/// Reorders `params` in place (see the module docs). Sub-circuits are interchangeable only when none of their
+/// parameters is fixed and their bounds are the same, slot for slot: a user bound on `R2` alone makes the second
+/// arc a different slot, and moving a value there could put it outside its bounds.
+pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64>], bounds: &[(f64, f64)]) {
     let Node::Series(items) = circuit.root() else {
         return;
     };
@@ -83,6 +85,15 @@ pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64
         let group: Vec<usize> = (a..items.len()).filter(|&b| shapes[b] == shapes[a]).collect();
         group.iter().for_each(|&b| done[b] = true);
         if group.len() < 2 || group.iter().any(|&b| ranges[b].clone().any(|i| fixed[i].is_some())) {
+            continue;
+        }
+        // Bit-for-bit the same bounds: identical settings, not merely close ones.
+        let same_bounds = |b: usize| {
+            ranges[b].clone().zip(ranges[a].clone()).all(|(i, j)| {
+                bounds[i].0.to_bits() == bounds[j].0.to_bits() && bounds[i].1.to_bits() == bounds[j].1.to_bits()
+            })
+        };
+        if !group.iter().all(|&b| same_bounds(b)) {
             continue;
         }
         let blocks: Vec<Vec<f64>> = group.iter().map(|&b| params[ranges[b].clone()].to_vec()).collect();
@@ -110,7 +121,8 @@ mod tests {
         // Slow arc first (as a fit may return it): τ = (RQ)^(1/n).
         let mut p = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
         let z_before = c.impedance(&p, &[1e3, 1e5]).unwrap();
-        reorder(&c, &mut p, &[None; 7]);
+        let bounds = c.default_bounds();
+        reorder(&c, &mut p, &[None; 7], &bounds);
         assert_relative_eq!(p[1], 8.0);
         assert_relative_eq!(p[4], 6.0);
         let z_after = c.impedance(&p, &[1e3, 1e5]).unwrap();
@@ -121,8 +133,15 @@ mod tests {
         let mut q = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
         let mut fixed = [None; 7];
         fixed[3] = Some(0.9);
-        reorder(&c, &mut q, &fixed);
+        reorder(&c, &mut q, &fixed, &bounds);
         assert_relative_eq!(q[1], 6.0);
+        // So does a user bound on one arc only: R2 in (7, 9) could not take R1's 6 Ω.
+        let mut r = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
+        let mut b = bounds.clone();
+        b[4] = (7.0, 9.0);
+        reorder(&c, &mut r, &[None; 7], &b);
+        assert_relative_eq!(r[1], 6.0);
+        assert_relative_eq!(r[4], 8.0);
     }
 
     #[test]

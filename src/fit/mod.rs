@@ -354,7 +354,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
 
     let mut params = best.params;
     if options.canonical_order {
-        canonical::reorder(circuit, &mut params, &setup.fixed);
+        canonical::reorder(circuit, &mut params, &setup.fixed, &setup.bounds);
     }
     let stats = report::compute(&report::StatsInput {
         circuit,

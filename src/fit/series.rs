@@ -55,7 +55,10 @@ pub fn fit_series(circuit: &Circuit, spectra: &[Spectrum], options: &FitOptions)
     let mut previous: Option<Vec<f64>> = None;
     for s in spectra {
         let attempt: Option<Result<FitReport, FitError>> = previous.as_ref().map(|p| {
-            let o = options.clone().with_initial_values(p.clone()).with_multistart(0);
+            // The previous result replaces every start value, the user's named ones included: those are for the
+            // first spectrum, and pinning later ones to them would undo the warm start.
+            let mut o = options.clone().with_initial_values(p.clone()).with_multistart(0);
+            o.initial.clear();
             fit(circuit, s, &o)
         });
         let (result, was_warm) = match attempt {

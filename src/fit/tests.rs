@@ -384,3 +384,29 @@ fn automatic_starts_respect_user_bounds() {
     let r = fit(&circuit, &s, &o).unwrap();
     assert!((r.parameter("R1").unwrap().value - 100.0).abs() < 1e-6);
 }
+
+#[test]
+fn a_warm_start_is_not_overridden_by_the_users_start_values() {
+    // The user's start for R1 (five decades off) is for the first spectrum only; later spectra start from their
+    // neighbour, a few evaluations away, instead of from the user's value again.
+    let circuit: Circuit = "R0-p(R1,C1)".parse().unwrap();
+    let f = log_frequencies(1e6, 1e-2, 8).unwrap();
+    let spectra: Vec<Spectrum> = [100.0, 90.0, 80.0]
+        .iter()
+        .map(|&r| simulate(&circuit, &[10.0, r, 1e-6], &f, None).unwrap())
+        .collect();
+    let o = FitOptions::default().with_initial("R1", 1e7);
+    let from_user = fit(&circuit, &spectra[1], &o.clone().with_multistart(0)).unwrap();
+    let series = fit_series(&circuit, &spectra, &o);
+    assert_eq!(series.warm_started, [false, true, true]);
+    let warm = series.fits[1].as_ref().unwrap();
+    assert!(from_user.converged && warm.converged);
+    assert!(
+        warm.n_evaluations < from_user.n_evaluations,
+        "warm start took {} evaluations, the user's start {}",
+        warm.n_evaluations,
+        from_user.n_evaluations
+    );
+    let r1 = series.fits[2].as_ref().unwrap().parameter("R1").unwrap().value;
+    assert!((r1 - 80.0).abs() < 1e-6 * 80.0, "R1 = {r1}");
+}

@@ -348,8 +348,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             is_converged(&r.termination, r.objective)
                 && (r.objective - best_obj).abs() <= 1e-6 * best_obj.abs().max(1e-300)
         })
-        .count()
-        .max(1);
+        .count();
     let best = runs.swap_remove(best_idx);
 
     let mut params = best.params;

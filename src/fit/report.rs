@@ -87,7 +87,7 @@ pub struct FitReport {
     pub n_evaluations: usize,
     /// How many starts were run.
     pub n_starts: usize,
-    /// How many starts reached the best objective (within 1e-6 relative).
+    /// How many converged starts reached the best objective (within 1e-6 relative): 0 when none converged.
     pub n_starts_at_best: usize,
     /// Weighting used.
     pub weighting: String,

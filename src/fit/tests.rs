@@ -146,6 +146,7 @@ fn a_stopped_fit_is_reported_as_not_converged() {
     assert!(!r.converged);
     assert!(r.termination.contains("maximum"), "{}", r.termination);
     assert!(r.warnings[0].contains("did not converge"));
+    assert_eq!(r.n_starts_at_best, 0, "no start converged");
 }
 
 #[test]

@@ -608,3 +608,58 @@ fn plot_overlays_every_sweep_with_sweep_all() {
         .assert()
         .success();
 }
+
+#[test]
+fn sequential_fit_tracks_a_cell_over_cycles() {
+    // A full cell ageing over five cycles: the charge-transfer resistance R2 grows, the rest stays.
+    let dir = tempfile::tempdir().unwrap();
+    let circuit = "R0-p(R1,CPE1)-p(R2,CPE2)-W1";
+    let r2 = [20.0, 24.0, 29.0, 35.0, 42.0];
+    let files: Vec<String> = r2
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let params = format!("R0=2,R1=5,CPE1.Q=2e-6,CPE1.n=0.9,R2={r},CPE2.Q=1e-4,CPE2.n=0.85,W1=8");
+            simulated(dir.path(), &format!("cycle_{k:03}.csv"), circuit, &params, "0.003")
+        })
+        .collect();
+    let out = eisfit()
+        .arg("fit")
+        .args(&files)
+        .args(["--circuit", circuit, "--sequential", "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let fits = v.as_array().unwrap();
+    assert_eq!(fits.len(), 5);
+    for (k, (f, want)) in fits.iter().zip(r2).enumerate() {
+        assert!(
+            f["file"].as_str().unwrap().ends_with(&format!("cycle_{k:03}.csv")),
+            "input order"
+        );
+        assert_eq!(f["warm_started"], k > 0, "cycle {k}");
+        let p = f["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "R2")
+            .unwrap();
+        let (got, se) = (p["value"].as_f64().unwrap(), p["stderr"].as_f64().unwrap());
+        assert!(
+            (got - want).abs() < 4.0 * se + 1e-3 * want,
+            "cycle {k}: R2 = {got} ± {se}, truth {want}"
+        );
+    }
+    // Without --sequential the key is absent (independent fits).
+    let out = eisfit()
+        .arg("fit")
+        .args(&files[..2])
+        .args(["--circuit", circuit, "--output", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v[0].get("warm_started").is_none());
+}

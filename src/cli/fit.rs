@@ -4,7 +4,7 @@ use super::fitargs::{load, FitArgs};
 use super::format::{fit_table, use_colour};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
-use eisfit::{fit, Circuit, FitOptions, FitReport, Spectrum};
+use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -16,8 +16,9 @@ use std::time::Instant;
 #[command(after_help = "Examples:\n  \
     eisfit fit data/randles.csv --circuit 'R0-p(C1,R1-W1)'\n  \
     eisfit fit cell.mpt --circuit 'R(RQ)(RQ)' --fmin 1 --output json\n  \
-    eisfit fit runs/*.DTA --circuit 'R0-p(R1,CPE1)-W1' --fix R0=0.5 --bounds CPE1.n=0.6:1 --output csv > fits.csv\n  \
-    eisfit fit data/symmetric_cell_30C.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --plot fit.svg")]
+    eisfit fit runs/*.DTA --circuit 'R0-p(R1,CPE1)-W1' --fix R0=0.5 --output csv > fits.csv\n  \
+    eisfit fit data/symmetric_cell_30C.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --plot fit.svg\n  \
+    eisfit fit cycle_*.mpt --circuit 'R0-p(R1,CPE1)-W1' --sequential --output csv > by_cycle.csv")]
 pub struct FitCmdArgs {
     /// Files to fit (any supported potentiostat format; several files are fitted in parallel).
     #[arg(required = true)]
@@ -30,6 +31,12 @@ pub struct FitCmdArgs {
     /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_2.svg, ... for further spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Fit the spectra one after another in the order given, each started from the previous converged result
+    /// (with automatic start values when that fails), so that an arc keeps its label from one spectrum to the
+    /// next: for tracking a cell over its cycles. Files are still read in parallel. Without it, every spectrum
+    /// is fitted on its own, in parallel.
+    #[arg(long)]
+    sequential: bool,
 }
 
 /// One fitted spectrum in the JSON output: the report plus where it came from.
@@ -37,6 +44,9 @@ pub struct FitCmdArgs {
 struct FitOutput<'a> {
     file: String,
     sweep: usize,
+    /// With `--sequential`: whether the fit started from the previous spectrum's result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warm_started: Option<bool>,
     #[serde(flatten)]
     report: &'a FitReport,
 }
@@ -47,6 +57,8 @@ struct Job {
     sweep: usize,
     spectrum: Option<Spectrum>,
     result: Result<FitReport, String>,
+    /// With `--sequential`: whether the fit started from the previous result.
+    warm_started: Option<bool>,
 }
 
 /// Runs `eisfit fit`.
@@ -69,7 +81,13 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         .files
         .par_iter()
         .map(|path| {
-            let jobs = fit_file(path, &circuit, &options, reader, args.fit.sweep);
+            let jobs = fit_file(
+                path,
+                &circuit,
+                (!args.sequential).then_some(&options),
+                reader,
+                args.fit.sweep,
+            );
             if let Some(pb) = &progress {
                 pb.inc(1);
             }
@@ -79,7 +97,10 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    let jobs: Vec<Job> = per_file.into_iter().flatten().collect();
+    let mut jobs: Vec<Job> = per_file.into_iter().flatten().collect();
+    if args.sequential {
+        fit_in_order(&mut jobs, &circuit, &options);
+    }
 
     let mut out = super::stdout();
     write_results(&mut out, &jobs, args.output)?;
@@ -124,10 +145,12 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// Reads `path` and fits each selected sweep with `options`; with `None` (sequential mode) the sweeps are only
+/// read, and [`fit_in_order`] fits them afterwards.
 fn fit_file(
     path: &Path,
     circuit: &Circuit,
-    options: &FitOptions,
+    options: Option<&FitOptions>,
     reader: Option<eisfit::Format>,
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
@@ -145,20 +168,42 @@ fn fit_file(
                 } else {
                     format!("{shown}: {msg}")
                 }),
+                warm_started: None,
             }]
         }
         Ok(sweeps) => sweeps
             .into_iter()
             .map(|(i, s)| {
-                let result = fit(circuit, &s, options).map_err(|e| format!("{} (sweep {i}): {e}", path.display()));
+                let result = match options {
+                    Some(o) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
+                    None => Err(String::from("not fitted")), // replaced by fit_in_order
+                };
                 Job {
                     file: path.to_path_buf(),
                     sweep: i,
                     spectrum: Some(s),
                     result,
+                    warm_started: None,
                 }
             })
             .collect(),
+    }
+}
+
+fn fit_error(path: &Path, sweep: usize, e: &dyn std::fmt::Display) -> String {
+    format!("{} (sweep {sweep}): {e}", path.display())
+}
+
+/// Fits the spectra of `jobs` that were read, in order, each started from the previous converged result
+/// ([`fit_series`]).
+fn fit_in_order(jobs: &mut [Job], circuit: &Circuit, options: &FitOptions) {
+    let read: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].spectrum.is_some()).collect();
+    let spectra: Vec<Spectrum> = read.iter().filter_map(|&k| jobs[k].spectrum.clone()).collect();
+    let series = fit_series(circuit, &spectra, options);
+    for ((&k, result), warm) in read.iter().zip(series.fits).zip(series.warm_started) {
+        let job = &mut jobs[k];
+        job.result = result.map_err(|e| fit_error(&job.file, job.sweep, &e));
+        job.warm_started = Some(warm);
     }
 }
 
@@ -171,6 +216,7 @@ fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> an
                     j.result.as_ref().ok().map(|r| FitOutput {
                         file: j.file.display().to_string(),
                         sweep: j.sweep,
+                        warm_started: j.warm_started,
                         report: r,
                     })
                 })

@@ -33,7 +33,15 @@ pub fn eng(value: f64, unit: &str) -> String {
                 format!("{value:.4e}")
             }
         } else {
-            format!("{value:.4e} {u}")
+            // A compound unit (Ω·s^-½, S·sⁿ) takes no prefix: four significant digits in plain notation where
+            // that stays short, scientific notation beyond.
+            let a = value.abs();
+            if (1e-2..1e4).contains(&a) {
+                let decimals = (3 - a.log10().floor() as i32).clamp(0, 5) as usize;
+                format!("{value:.decimals$} {u}")
+            } else {
+                format!("{value:.4e} {u}")
+            }
         };
     }
     const PREFIXES: [(f64, &str); 11] = [
@@ -155,6 +163,14 @@ mod tests {
         assert_eq!(eng(150_000.0, "Ohm"), "150.0 kΩ");
         assert_eq!(eng(0.85, ""), "0.8500");
         assert_eq!(eng(1.437e-6, "S s^n"), "1.4370e-6 S·sⁿ");
+        assert_eq!(
+            eng(40.086, "Ohm s^-1/2"),
+            format!("40.09 {}", pretty_unit("Ohm s^-1/2"))
+        );
+        assert_eq!(
+            eng(0.18026, "Ohm s^-1/2"),
+            format!("0.1803 {}", pretty_unit("Ohm s^-1/2"))
+        );
         assert_eq!(eng(-3.3e-3, "Ohm"), "-3.300 mΩ");
         assert_eq!(eng(0.9999996, "Ohm"), "1.000 Ω");
     }

@@ -4,9 +4,14 @@ use eisfit::FitReport;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-/// Whether to colour stdout: only on a terminal, and never when `NO_COLOR` is set.
+/// Whether to colour stdout: only on a terminal, and never when `NO_COLOR` is set to a non-empty value
+/// (no-color.org: an empty `NO_COLOR` does not count).
 pub fn use_colour() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    colour_allowed(std::env::var_os("NO_COLOR").as_deref()) && std::io::stdout().is_terminal()
+}
+
+fn colour_allowed(no_color: Option<&std::ffi::OsStr>) -> bool {
+    no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Pretty unit: `Ohm` → `Ω`, `S s^n` → `S·sⁿ`.
@@ -155,6 +160,13 @@ pub fn fit_table(label: &str, r: &FitReport, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_color_counts_only_when_not_empty() {
+        assert!(colour_allowed(None));
+        assert!(colour_allowed(Some(std::ffi::OsStr::new(""))));
+        assert!(!colour_allowed(Some(std::ffi::OsStr::new("1"))));
+    }
 
     #[test]
     fn engineering_notation() {

@@ -35,8 +35,8 @@ pub struct FitArgs {
     #[arg(long)]
     pub drop_inductive: bool,
     /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
-    #[arg(long)]
-    pub multistart: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub multistart: Option<u64>,
     /// Maximum residual evaluations per start.
     #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_evaluations: u64,
@@ -103,7 +103,7 @@ impl FitArgs {
             o = o.with_fmax(f);
         }
         if let Some(n) = self.multistart {
-            o = o.with_multistart(n);
+            o = o.with_multistart(usize::try_from(n).unwrap_or(usize::MAX));
         }
         Ok(o.with_drop_inductive(self.drop_inductive)
             .with_canonical_order(!self.no_canonical_order))

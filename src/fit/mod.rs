@@ -85,8 +85,10 @@ pub enum FitError {
         /// Upper bound.
         upper: f64,
     },
-    /// Bounds with lower ≥ upper, or NaN.
-    #[error("invalid bounds for {name}: ({lower}, {upper}); need lower < upper")]
+    /// Bounds with lower ≥ upper, NaN, or a finite range too wide for f64.
+    #[error(
+        "invalid bounds for {name}: ({lower}, {upper}); need lower < upper, and inf or -inf for an unbounded side"
+    )]
     InvalidBounds {
         /// Parameter name.
         name: String,
@@ -428,7 +430,12 @@ fn random_starts(first: &[f64], ctx: &Context, n: usize, seed: u64) -> Vec<Vec<f
                 s[i] = if lo.is_finite() && hi.is_finite() {
                     let a = lo + 0.02 * (hi - lo);
                     let b = hi - 0.02 * (hi - lo);
-                    rng.random_range(a..b)
+                    // Never an empty or non-finite range (bounds are validated, but the sampler must not panic).
+                    if a < b && (b - a).is_finite() {
+                        rng.random_range(a..b)
+                    } else {
+                        v
+                    }
                 } else if v > 0.0 && lo >= 0.0 {
                     let l = v.ln();
                     let span = 2.0 * std::f64::consts::LN_10;

@@ -177,7 +177,9 @@ pub(super) fn resolve(circuit: &Circuit, o: &FitOptions) -> Result<Setup, FitErr
     let mut bounds = circuit.default_bounds();
     for (name, lo, hi) in &o.bounds {
         let i = circuit.param_index(name)?;
-        if lo.is_nan() || hi.is_nan() || lo >= hi {
+        // Two finite bounds whose distance overflows (±1e308) would give a transform that is not finite: such a
+        // side is unbounded in effect and must be written as inf.
+        if lo.is_nan() || hi.is_nan() || lo >= hi || (lo.is_finite() && hi.is_finite() && !(hi - lo).is_finite()) {
             return Err(FitError::InvalidBounds {
                 name: names[i].clone(),
                 lower: *lo,

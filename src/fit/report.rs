@@ -252,8 +252,9 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
         let rel = stderr.and_then(|s| (value.abs() > 0.0).then(|| 100.0 * s / value.abs()));
         if let Some(r) = rel {
             if r > 100.0 {
+                let pct = if r < 1e6 { format!("{r:.0}") } else { format!("{r:.1e}") };
                 warnings.push(format!(
-                    "{}: standard error is {r:.0} % of the value; the data do not determine it",
+                    "{}: standard error is {pct} % of the value; the data do not determine it",
                     names[i]
                 ));
             }

@@ -411,3 +411,25 @@ fn a_warm_start_is_not_overridden_by_the_users_start_values() {
     let r1 = series.fits[2].as_ref().unwrap().parameter("R1").unwrap().value;
     assert!((r1 - 80.0).abs() < 1e-6 * 80.0, "R1 = {r1}");
 }
+
+#[test]
+fn extreme_bounds_are_errors_or_fits_never_panics() {
+    let (circuit, s) = spectrum("R0-p(R1,C1)", &[10.0, 100.0, 1e-6], 1e6, 1.0, 0.001, 2);
+    // A finite range too wide for f64 is refused with the parameter named.
+    let o = FitOptions::default()
+        .with_bounds("R0", -1e308, 1e308)
+        .with_multistart(4);
+    assert!(matches!(fit(&circuit, &s, &o), Err(FitError::InvalidBounds { ref name, .. }) if name == "R0"));
+    // Tiny, huge and one-sided ranges run (the value may well end on a bound), with forced random starts.
+    for (lo, hi) in [
+        (1e-300, 2e-300),
+        (0.0, 1e300),
+        (-f64::INFINITY, 1e3),
+        (1.0, 1.0 + 1e-15),
+    ] {
+        let o = FitOptions::default().with_bounds("R0", lo, hi).with_multistart(4);
+        let r = fit(&circuit, &s, &o).unwrap_or_else(|e| panic!("({lo}, {hi}): {e}"));
+        let v = r.parameter("R0").unwrap().value;
+        assert!(v >= lo && v <= hi, "R0 = {v} outside ({lo}, {hi})");
+    }
+}

@@ -433,3 +433,43 @@ fn extreme_bounds_are_errors_or_fits_never_panics() {
         assert!(v >= lo && v <= hi, "R0 = {v} outside ({lo}, {hi})");
     }
 }
+
+fn any_value() -> impl proptest::strategy::Strategy<Value = f64> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(0.0),
+        Just(-0.0),
+        Just(1.0),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(f64::NAN),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        Just(5e-324),
+        -1e3f64..1e3,
+        any::<f64>(),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever bounds, start and fixed values a user passes, the fit returns a report or an error: no panic,
+    /// and a reported value lies within its bounds.
+    #[test]
+    fn no_option_values_panic_the_fit(
+        lo in any_value(), hi in any_value(), start in any_value(), fixed in any_value(), which in 0usize..3,
+    ) {
+        let (circuit, s) = spectrum("R0-p(R1,CPE1)", &[10.0, 100.0, 1e-6, 0.9], 1e5, 10.0, 0.0, 0);
+        let names = ["R0", "R1", "CPE1.n"];
+        let o = FitOptions::default()
+            .with_bounds(names[which], lo, hi)
+            .with_initial(names[which], start)
+            .with_fixed(names[(which + 1) % 3], fixed)
+            .with_multistart(2)
+            .with_max_evaluations(50);
+        if let Ok(r) = fit(&circuit, &s, &o) {
+            let v = r.parameter(names[which]).unwrap().value;
+            proptest::prop_assert!(v >= lo && v <= hi, "{} = {v} outside ({lo}, {hi})", names[which]);
+        }
+    }
+}

@@ -85,6 +85,8 @@ fn zplot_and_autolab() {
     assert_relative_eq!(f.metadata().area_cm2().unwrap(), 2.0);
     let f = check("zplotw_truncated.z", Format::Zplot, 1);
     assert_eq!(f.metadata().extra().get("truncated").map(String::as_str), Some("true"));
+    assert_relative_eq!(f.metadata().temperature_c().unwrap(), 25.0);
+    assert_eq!(f.metadata().extra()["comment"], "free comment, 25 C");
     check("autolab_z60w.txt", Format::AutolabZ60w, 1);
     check("autolab.dfr", Format::AutolabDfr, 1);
     check("nova_semicolon.txt", Format::AutolabNova, 1);

@@ -185,6 +185,9 @@ fn zplot_and_z60w() {
     };
     point(&f, 0, 3.0e5, 642.62, -85.821);
     assert_eq!(f.metadata().extra().get("truncated").map(String::as_str), Some("true"));
+    // The MANIFEST: an SOFC/SOEC-type cell at 800 °C, stated in the free comment line.
+    approx::assert_relative_eq!(f.metadata().temperature_c().unwrap(), 800.0);
+    assert!(f.metadata().extra()["comment"].contains("sccm CO2"));
     let Some(f) = check("autolab/exampleDataAutolab.txt", Format::AutolabZ60w, &[41]) else {
         return;
     };

@@ -59,6 +59,20 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 meta.set_date(&format!("{} {}", d.trim(), t.trim()));
             } else if l.contains("Data File: Version") {
                 meta.insert("software", l);
+            } else if let Some(v) = l.strip_prefix("Open Circuit Potential (V):") {
+                if let Ok(v) = v.trim().parse::<f64>() {
+                    meta.insert("open_circuit_potential_v", &v.to_string());
+                }
+            } else if !line.trim_start().starts_with('"')
+                && !l.trim().is_empty()
+                && !l.split(',').all(|x| x.trim().parse::<f64>().is_ok())
+            {
+                // Not the sweep configuration (`0,3,0,1,300000,0.005`) nor the point count.
+                // The free comment line ZPlot writes under the date, often with the conditions of the run.
+                meta.insert("comment", l.trim());
+                if let Some(t) = temperature_in(l) {
+                    meta.set_temperature_c(Some(t));
+                }
             }
         }
         if format == Format::AutolabZ60w {
@@ -77,4 +91,36 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
     }
     let sweeps = table::into_sweeps(text.name, rows, &meta)?;
     Ok((meta, sweeps))
+}
+
+/// A temperature stated in a comment as its own comma-separated item: `800 C`, `25°C`, `-10 degC` or `1073 K`
+/// (`1.7 sccm CO` and `CO2` are not temperatures).
+fn temperature_in(comment: &str) -> Option<f64> {
+    comment.split(',').find_map(|item| {
+        let item = item.trim();
+        let (num, kelvin) = if let Some(n) = ["°C", "degC", "C"].iter().find_map(|u| item.strip_suffix(u)) {
+            (n, false)
+        } else {
+            (item.strip_suffix('K')?, true)
+        };
+        let t: f64 = num.trim().parse().ok()?;
+        Some(if kelvin { t - crate::consts::ZERO_CELSIUS_K } else { t })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::temperature_in;
+
+    #[test]
+    fn temperatures_in_comments() {
+        let t = |c: &str| temperature_in(c).unwrap_or(f64::NAN);
+        approx::assert_relative_eq!(t("1.7 sccm CO, 1.50 sccm CO2, 800 C"), 800.0);
+        approx::assert_relative_eq!(t("cell 3, 25°C"), 25.0);
+        approx::assert_relative_eq!(t("-10 degC"), -10.0);
+        approx::assert_relative_eq!(t("anneal, 1073.15 K"), 800.0, epsilon = 1e-9);
+        assert!(temperature_in("1.7 sccm CO, 1.50 sccm CO2").is_none());
+        assert!(temperature_in("free comment").is_none());
+        assert!(temperature_in("ABC").is_none());
+    }
 }

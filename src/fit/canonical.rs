@@ -63,11 +63,13 @@ pub(crate) fn characteristic_frequency(node: &Node, p: &[f64]) -> f64 {
 
 /// Reorders `params` in place (see the module docs). Sub-circuits are interchangeable only when none of their
 /// parameters is fixed and their bounds are the same, slot for slot: a user bound on `R2` alone makes the second
-/// arc a different slot, and moving a value there could put it outside its bounds.
-pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64>], bounds: &[(f64, f64)]) {
+/// arc a different slot, and moving a value there could put it outside its bounds. Returns whether anything
+/// moved.
+pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64>], bounds: &[(f64, f64)]) -> bool {
     let Node::Series(items) = circuit.root() else {
-        return;
+        return false;
     };
+    let mut moved = false;
     // Parameter range of each top-level item.
     let mut ranges = Vec::with_capacity(items.len());
     let mut start = 0;
@@ -104,10 +106,12 @@ pub(crate) fn reorder(circuit: &Circuit, params: &mut [f64], fixed: &[Option<f64
             .collect();
         let mut order: Vec<usize> = (0..group.len()).collect();
         order.sort_by(|&x, &y| freqs[y].total_cmp(&freqs[x]));
-        for (slot, &src) in group.iter().zip(&order) {
+        for (k, (slot, &src)) in group.iter().zip(&order).enumerate() {
+            moved |= src != k;
             params[ranges[*slot].clone()].copy_from_slice(&blocks[src]);
         }
     }
+    moved
 }
 
 #[cfg(test)]
@@ -122,7 +126,7 @@ mod tests {
         let mut p = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
         let z_before = c.impedance(&p, &[1e3, 1e5]).unwrap();
         let bounds = c.default_bounds();
-        reorder(&c, &mut p, &[None; 7], &bounds);
+        assert!(reorder(&c, &mut p, &[None; 7], &bounds));
         assert_relative_eq!(p[1], 8.0);
         assert_relative_eq!(p[4], 6.0);
         let z_after = c.impedance(&p, &[1e3, 1e5]).unwrap();
@@ -133,13 +137,13 @@ mod tests {
         let mut q = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
         let mut fixed = [None; 7];
         fixed[3] = Some(0.9);
-        reorder(&c, &mut q, &fixed, &bounds);
+        assert!(!reorder(&c, &mut q, &fixed, &bounds));
         assert_relative_eq!(q[1], 6.0);
         // So does a user bound on one arc only: R2 in (7, 9) could not take R1's 6 Ω.
         let mut r = vec![5.0, 6.0, 1.5e-5, 0.9, 8.0, 1.4e-6, 0.85];
         let mut b = bounds.clone();
         b[4] = (7.0, 9.0);
-        reorder(&c, &mut r, &[None; 7], &b);
+        assert!(!reorder(&c, &mut r, &[None; 7], &b));
         assert_relative_eq!(r[1], 6.0);
         assert_relative_eq!(r[4], 8.0);
     }

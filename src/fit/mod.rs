@@ -150,6 +150,20 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The statistics of the fitted spectrum at `params`.
+    fn stats(&self, params: &[f64]) -> report::Stats {
+        report::compute(&report::StatsInput {
+            circuit: self.circuit,
+            freq_hz: self.spectrum.freq_hz(),
+            data: self.spectrum.z(),
+            w_re: &self.w_re,
+            w_im: &self.w_im,
+            params,
+            free: &self.free,
+            bounds: &self.bounds,
+        })
+    }
+
     fn local(&self, start: &[f64]) -> LocalFit {
         self.local_with_budget(start, self.max_evaluations)
     }
@@ -298,9 +312,13 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     // alternative gets at most twice the evaluations the first needed: one that needs many more is rarely the
     // better minimum, and without the cap it set the cost of the whole fit (the 12-parameter cathode spectrum:
     // 24 evaluations for the first reading, 278 for the second, which ended 37 times worse).
-    let sound = |r: &LocalFit| is_converged(&r.termination, r.objective) && first_fit_is_clean(&ctx, r);
     let mut runs: Vec<LocalFit> = vec![ctx.local(&firsts[0])];
-    let first_sound = sound(&runs[0]);
+    // Judging the first run needs its statistics (an SVD): only when alternatives or a doubt-driven multi-start
+    // depend on it. They are kept, and reported as they are when the first run wins unchanged.
+    let judge = firsts.len() > 1 || (options.multistart > 0 && !options.multistart_forced && !ctx.free.is_empty());
+    let first_stats =
+        (judge && is_converged(&runs[0].termination, runs[0].objective)).then(|| ctx.stats(&runs[0].params));
+    let first_sound = first_stats.as_ref().is_some_and(report::Stats::is_clean);
     if firsts.len() > 1 {
         let full = options.max_evaluations.min(20 * (ctx.free.len() + 1));
         let budget = if first_sound {
@@ -324,7 +342,11 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         .unwrap_or(0);
     // Extra starts when asked for, or when the lead leaves room for doubt: it did not converge, or it ended with
     // a parameter on a bound or with parameters the data do not determine, the usual signs of a wrong basin.
-    let doubtful = if lead == 0 { !first_sound } else { !sound(&runs[lead]) };
+    let doubtful = if lead == 0 {
+        !first_sound
+    } else {
+        !is_converged(&runs[lead].termination, runs[lead].objective) || !ctx.stats(&runs[lead].params).is_clean()
+    };
     if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
         let starts = random_starts(&firsts[lead], &ctx, options.multistart, options.seed);
         let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
@@ -354,19 +376,11 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let best = runs.swap_remove(best_idx);
 
     let mut params = best.params;
-    if options.canonical_order {
-        canonical::reorder(circuit, &mut params, &setup.fixed, &setup.bounds);
-    }
-    let stats = report::compute(&report::StatsInput {
-        circuit,
-        freq_hz: data.freq_hz(),
-        data: data.z(),
-        w_re: &ctx.w_re,
-        w_im: &ctx.w_im,
-        params: &params,
-        free: &ctx.free,
-        bounds: &setup.bounds,
-    });
+    let moved = options.canonical_order && canonical::reorder(circuit, &mut params, &setup.fixed, &setup.bounds);
+    let stats = match first_stats {
+        Some(s) if best_idx == 0 && !moved => s,
+        _ => ctx.stats(&params),
+    };
     let converged = is_converged(&best.termination, best.objective);
     let mut warnings = stats.warnings;
     if !converged {
@@ -399,22 +413,6 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         residuals: stats.residuals,
         warnings,
     })
-}
-
-/// Whether a converged first start looks like the right basin: no free parameter on a bound, and a Jacobian of
-/// full rank (every parameter determined).
-fn first_fit_is_clean(ctx: &Context, run: &LocalFit) -> bool {
-    let stats = report::compute(&report::StatsInput {
-        circuit: ctx.circuit,
-        freq_hz: ctx.spectrum.freq_hz(),
-        data: ctx.spectrum.z(),
-        w_re: &ctx.w_re,
-        w_im: &ctx.w_im,
-        params: &run.params,
-        free: &ctx.free,
-        bounds: &ctx.bounds,
-    });
-    stats.covariance.is_some() && !stats.estimates.iter().any(|e| e.at_bound)
 }
 
 /// Random starts: each free parameter drawn log-uniformly within a window around the first start (two decades

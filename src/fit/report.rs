@@ -143,6 +143,14 @@ pub(crate) struct Stats {
     pub warnings: Vec<String>,
 }
 
+impl Stats {
+    /// Whether the fit looks like the right basin: a Jacobian of full rank (every parameter determined) and no
+    /// free parameter on a bound.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.covariance.is_some() && !self.estimates.iter().any(|e| e.at_bound)
+    }
+}
+
 /// Ratio of smallest to largest singular value of the column-scaled Jacobian below which the covariance is not
 /// reported: the parameters are then not separately determined by the data.
 const SINGULAR_RCOND: f64 = 1e-12;

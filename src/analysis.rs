@@ -145,11 +145,7 @@ impl SeriesPoint {
 
     /// The label, with the sweep when it is not the first: how warnings name the point.
     fn name(&self) -> String {
-        if self.sweep == 0 {
-            self.label.clone()
-        } else {
-            format!("{} (sweep {})", self.label, self.sweep)
-        }
+        sweep_name(&self.label, self.sweep)
     }
 
     /// The temperature in °C.
@@ -226,6 +222,22 @@ pub struct SeriesFitEntry {
     /// The fit, or why it could not run.
     #[serde(flatten)]
     pub outcome: FitOutcome,
+}
+
+impl SeriesFitEntry {
+    /// The file, with the sweep when it is not the first (`cell.DTA (sweep 1)`): how reports name the entry.
+    #[must_use]
+    pub fn name(&self) -> String {
+        sweep_name(&self.file, self.sweep)
+    }
+}
+
+fn sweep_name(label: &str, sweep: usize) -> String {
+    if sweep == 0 {
+        label.to_owned()
+    } else {
+        format!("{label} (sweep {sweep})")
+    }
 }
 
 /// A fit report or the error that prevented the fit.

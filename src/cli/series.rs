@@ -178,13 +178,9 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
             } else {
                 "Ω"
             };
-            let y = match args.law {
-                LawArg::TPrefactor => "ln(R/T)",
-                LawArg::Plain => "ln R",
-            };
-            let t_unit = match args.law {
-                LawArg::TPrefactor => ", T in K",
-                LawArg::Plain => "",
+            let (y, t_unit) = match args.law {
+                LawArg::TPrefactor => ("ln(R/T)", ", T in K"),
+                LawArg::Plain => ("ln R", ""),
             };
             plot.with_y_title(format!("{y}   (R in {unit}{t_unit})"))
                 .write(path)
@@ -225,11 +221,7 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
         "T / °C", "file", "fit", "iter", "χ²"
     )?;
     for f in &r.fits {
-        let name = if f.sweep == 0 {
-            f.file.clone()
-        } else {
-            format!("{} (sweep {})", f.file, f.sweep)
-        };
+        let name = f.name();
         match &f.outcome {
             FitOutcome::Report(rep) => {
                 let status = match (rep.converged, colour) {

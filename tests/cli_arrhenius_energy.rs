@@ -1,5 +1,7 @@
 //! End-to-end tests of `eisfit arrhenius` and `eisfit energy`: the JSON contract of CLI.md, known values, exit codes.
 
+mod common;
+
 use std::io::Write;
 
 use approx::assert_relative_eq;
@@ -197,17 +199,13 @@ fn arrhenius_bad_number_names_line_and_column() {
 fn arrhenius_table_and_csv_agree_with_the_json() {
     let table = arrhenius_table();
     let run = |output: &str| {
-        let out = cargo_bin_cmd!("eisfit")
-            .arg("arrhenius")
-            .arg(table.path())
-            .args(["--temperature-column", "temperature_c", "--value-column", "r_ohm"])
-            .args(["--at-temperature-c", "25", "--output", output])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
+        common::stdout_text(
+            cargo_bin_cmd!("eisfit")
+                .arg("arrhenius")
+                .arg(table.path())
+                .args(["--temperature-column", "temperature_c", "--value-column", "r_ohm"])
+                .args(["--at-temperature-c", "25", "--output", output]),
+        )
     };
     let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
     let ea = num(&v, "activation_energy_ev");

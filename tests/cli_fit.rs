@@ -1,6 +1,8 @@
 //! End-to-end tests of `eisfit simulate`, `fit` and `series`: output formats, JSON keys of the contract, exit
 //! codes and error messages.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -500,28 +502,24 @@ fn sigma_weighting_uses_the_files_standard_deviations() {
 #[test]
 fn series_table_and_csv_outputs() {
     let run = |output: &str| {
-        let out = eisfit()
-            .args([
-                "series",
-                &data("nzsp_series/manifest.csv"),
-                "--circuit",
-                "R0-p(R1,CPE1)-p(R2,CPE2)",
-            ])
-            .args([
-                "--fmin",
-                "20",
-                "--combine",
-                "separator=R0+R1",
-                "--combine",
-                "interface=0.5*R2",
-            ])
-            .args(["--area-cm2", "0.5027", "--thickness-um", "110", "--output", output])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
+        common::stdout_text(
+            eisfit()
+                .args([
+                    "series",
+                    &data("nzsp_series/manifest.csv"),
+                    "--circuit",
+                    "R0-p(R1,CPE1)-p(R2,CPE2)",
+                ])
+                .args([
+                    "--fmin",
+                    "20",
+                    "--combine",
+                    "separator=R0+R1",
+                    "--combine",
+                    "interface=0.5*R2",
+                ])
+                .args(["--area-cm2", "0.5027", "--thickness-um", "110", "--output", output]),
+        )
     };
     let csv = run("csv");
     let mut rows = csv::Reader::from_reader(csv.as_bytes());

@@ -1,20 +1,14 @@
 //! Every subcommand's `--help` teaches: each option has a one-line explanation, and the text ends with examples
 //! that run the subcommand.
 
+mod common;
+
 use assert_cmd::Command;
 
 const SUBCOMMANDS: [&str; 7] = ["fit", "series", "plot", "simulate", "arrhenius", "energy", "read"];
 
 fn help(sub: &str) -> String {
-    let out = Command::cargo_bin("eisfit")
-        .unwrap()
-        .args([sub, "--help"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    common::stdout_text(Command::cargo_bin("eisfit").unwrap().args([sub, "--help"]))
 }
 
 #[test]

@@ -75,7 +75,8 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
     }
     meta.set_date(&format!("{date} {time}"));
     let mut rows: Option<table::Rows> = None;
-    let mut skipped: Vec<usize> = Vec::new();
+    // The column line of the first segment without impedance columns, for the error when no segment has them.
+    let mut skipped: Option<usize> = None;
     let mut i = 0;
     while let Some(seg) = text.find(i, |l| l.starts_with("<Segment") && !l.starts_with("</")) {
         let end = text
@@ -88,7 +89,7 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
         Delim::Comma.split(text.line(def).trim_start_matches("Definition="), &mut names);
         // A segment of another technique (open-circuit potential, a DC step) has no impedance columns: skip it.
         let Ok(map) = ColumnMap::from_header(&names) else {
-            skipped.push(def);
+            skipped.get_or_insert(def);
             i = end + 1;
             continue;
         };
@@ -107,9 +108,9 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
         });
         i = end + 1;
     }
-    let rows = match (rows, skipped.first()) {
+    let rows = match (rows, skipped) {
         (Some(rows), _) => rows,
-        (None, Some(&def)) => {
+        (None, Some(def)) => {
             return Err(text.syntax(
                 def,
                 "a segment with Frequency(Hz), Z Real and Z Imag columns (no segment of this file has them)",

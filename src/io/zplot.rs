@@ -67,8 +67,8 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 && !l.trim().is_empty()
                 && !l.split(',').all(|x| x.trim().parse::<f64>().is_ok())
             {
-                // Not the sweep configuration (`0,3,0,1,300000,0.005`) nor the point count.
-                // The free comment line ZPlot writes under the date, often with the conditions of the run.
+                // The free comment line ZPlot writes under the date, often with the conditions of the run (not the
+                // sweep configuration `0,3,0,1,300000,0.005` nor the point count).
                 meta.insert("comment", l.trim());
                 if let Some(t) = temperature_in(l) {
                     meta.set_temperature_c(Some(t));

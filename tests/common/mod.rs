@@ -33,3 +33,9 @@ pub fn read_canonical_csv(path: &std::path::Path) -> Spectrum {
     }
     Spectrum::from_parts(f, &re, &im).unwrap()
 }
+
+/// Runs `cmd`, asserts that it succeeded, and returns its standard output as text.
+pub fn stdout_text(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).expect("stdout is UTF-8")
+}

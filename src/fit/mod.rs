@@ -38,6 +38,7 @@ mod canonical;
 pub mod guess;
 mod options;
 mod problem;
+mod qr;
 mod report;
 mod series;
 mod transform;
@@ -205,7 +206,7 @@ impl Context<'_> {
             .with_xtol(1e-10)
             .with_gtol(1e-12)
             .with_patience(budget.div_ceil(n + 1).max(1));
-        let (problem, report) = lm.minimize(problem);
+        let (problem, report) = problem.minimize(&lm);
         LocalFit {
             params: problem.full_params(),
             objective: 2.0 * report.objective_function,

@@ -1,10 +1,11 @@
 //! The least-squares problem handed to Levenberg–Marquardt: stacked, weighted real and imaginary residuals over
 //! the free parameters, in their transformed (unbounded) coordinates.
 
+use super::qr::Compressor;
 use super::transform::Transform;
 use crate::circuit::Evaluator;
-use levenberg_marquardt::LeastSquaresProblem;
-use nalgebra::{DMatrix, DVector, Dyn, Owned};
+use levenberg_marquardt::{LeastSquaresProblem, LevenbergMarquardt, MinimizationReport};
+use nalgebra::{Const, DMatrix, DVector, Dyn, Owned, SMatrix, SVector};
 use num_complex::Complex64;
 use std::cell::{Cell, RefCell};
 
@@ -15,9 +16,21 @@ struct Scratch {
     full: Vec<f64>,
     z: Vec<Complex64>,
     jac: Vec<Complex64>,
+    /// The weighted residual, overwritten by Qᵀr during compression.
+    r: Vec<f64>,
+    qr: Compressor,
+    /// R of the last compression (n × n, column-major).
+    rmat: Vec<f64>,
+    /// r̃ = [Qₙᵀr; ‖r⊥‖] of the last compression.
+    rt: Vec<f64>,
+    /// Whether `rmat` belongs to the current parameters.
+    fresh: bool,
 }
 
-/// Residuals r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ) …, w″ᵢ(Ẑ″ᵢ − Z″ᵢ) …] as a function of the internal free parameters x.
+/// Residuals r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ) …, w″ᵢ(Ẑ″ᵢ − Z″ᵢ) …] as a function of the internal free parameters x, handed to
+/// the solver in QR-compressed form (see [`super::qr`]): n + 1 residuals `[Qₙᵀr; ‖r⊥‖]` and the Jacobian `[R; 0]`,
+/// which give the solver the same objective, gradient and Gauss–Newton matrix as the 2N stacked rows at a
+/// fraction of its per-iteration cost. Every evaluation therefore computes the analytic Jacobian too.
 #[derive(Debug)]
 pub(crate) struct Problem<'a> {
     data: &'a [Complex64],
@@ -48,6 +61,7 @@ impl<'a> Problem<'a> {
     ) -> Self {
         let nf = data.len();
         let np = full.len();
+        let nx = free.len();
         let mut p = Problem {
             data,
             w_re,
@@ -60,11 +74,16 @@ impl<'a> Problem<'a> {
                 full,
                 z: vec![Complex64::new(0.0, 0.0); nf],
                 jac: vec![Complex64::new(0.0, 0.0); nf * np],
+                r: vec![0.0; 2 * nf],
+                qr: Compressor::new(2 * nf, nx),
+                rmat: vec![0.0; nx * nx],
+                rt: vec![0.0; nx + 1],
+                fresh: false,
             }),
             n_jacobians: Cell::new(0),
             n_residuals: Cell::new(0),
         };
-        p.set_params(&x0);
+        p.store_params(x0.as_slice());
         p
     }
 
@@ -72,33 +91,23 @@ impl<'a> Problem<'a> {
     pub(crate) fn full_params(&self) -> Vec<f64> {
         self.scratch.borrow().full.clone()
     }
-}
 
-impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
-    type ResidualStorage = Owned<f64, Dyn>;
-    type JacobianStorage = Owned<f64, Dyn, Dyn>;
-    type ParameterStorage = Owned<f64, Dyn>;
-
-    fn set_params(&mut self, x: &DVector<f64>) {
-        self.x.copy_from(x);
-        let s = self.scratch.get_mut();
-        for ((&i, t), &xi) in self.free.iter().zip(self.transforms).zip(x.iter()) {
-            s.full[i] = t.to_external(xi);
-        }
-    }
-
-    fn params(&self) -> DVector<f64> {
-        self.x.clone()
-    }
-
-    fn residuals(&self) -> Option<DVector<f64>> {
-        self.n_residuals.set(self.n_residuals.get() + 1);
-        let mut s = self.scratch.borrow_mut();
-        let Scratch { ev, full, z, .. } = &mut *s;
-        ev.impedance(full, z);
+    /// Evaluates the weighted residual and Jacobian at the current x and compresses them into `rt` and `rmat`.
+    fn evaluate(&self, s: &mut Scratch) {
+        let Scratch {
+            ev,
+            full,
+            z,
+            jac,
+            r,
+            qr,
+            rmat,
+            rt,
+            fresh,
+        } = s;
+        ev.impedance_and_jacobian(full, z, jac);
         let n = self.data.len();
-        let mut r = DVector::zeros(2 * n);
-        let (re, im) = r.as_mut_slice().split_at_mut(n);
+        let (re, im) = r.split_at_mut(n);
         for i in 0..n {
             let d = z[i] - self.data[i];
             re[i] = self.w_re[i] * d.re;
@@ -111,33 +120,130 @@ impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
                 *v = 1e100;
             }
         }
-        Some(r)
-    }
-
-    fn jacobian(&self) -> Option<DMatrix<f64>> {
-        self.n_jacobians.set(self.n_jacobians.get() + 1);
-        let mut s = self.scratch.borrow_mut();
-        let Scratch { ev, full, z, jac } = &mut *s;
-        ev.impedance_and_jacobian(full, z, jac);
-        let n = self.data.len();
-        let mut j = DMatrix::zeros(2 * n, self.free.len());
+        let a = qr.matrix_mut();
+        let rows = 2 * n;
         for (col, (&p, t)) in self.free.iter().zip(self.transforms).enumerate() {
             let dpdx = t.derivative(self.x[col]);
             let src = &jac[p * n..(p + 1) * n];
             // Column-major storage: column `col` is one contiguous slice, real rows then imaginary rows.
-            let rows = 2 * n;
-            let (re, im) = j.as_mut_slice()[col * rows..(col + 1) * rows].split_at_mut(n);
+            let (are, aim) = a[col * rows..(col + 1) * rows].split_at_mut(n);
             for i in 0..n {
-                re[i] = self.w_re[i] * src[i].re * dpdx;
-                im[i] = self.w_im[i] * src[i].im * dpdx;
+                are[i] = self.w_re[i] * src[i].re * dpdx;
+                aim[i] = self.w_im[i] * src[i].im * dpdx;
             }
         }
-        // Only reached at accepted (finite) points; a derivative that still overflows carries no usable direction.
-        for v in j.iter_mut() {
+        // A derivative that overflows carries no usable direction.
+        for v in a.iter_mut() {
             if !v.is_finite() {
                 *v = 0.0;
             }
         }
+        qr.compress(r, rmat, rt);
+        *fresh = true;
+    }
+
+    /// One residual evaluation: the compressed residual r̃ at the current x.
+    fn compressed_residuals(&self) -> std::cell::Ref<'_, [f64]> {
+        self.n_residuals.set(self.n_residuals.get() + 1);
+        self.evaluate(&mut self.scratch.borrow_mut());
+        std::cell::Ref::map(self.scratch.borrow(), |s| s.rt.as_slice())
+    }
+
+    /// One Jacobian evaluation: R (n × n, column-major) at the current x.
+    fn compressed_jacobian(&self) -> std::cell::Ref<'_, [f64]> {
+        self.n_jacobians.set(self.n_jacobians.get() + 1);
+        // The solver asks for the Jacobian right after the residuals at the same point; R is cached from there.
+        if !self.scratch.borrow().fresh {
+            self.evaluate(&mut self.scratch.borrow_mut());
+        }
+        std::cell::Ref::map(self.scratch.borrow(), |s| s.rmat.as_slice())
+    }
+
+    fn store_params(&mut self, x: &[f64]) {
+        self.x.copy_from_slice(x);
+        let s = self.scratch.get_mut();
+        for ((&i, t), &xi) in self.free.iter().zip(self.transforms).zip(x) {
+            s.full[i] = t.to_external(xi);
+        }
+        s.fresh = false;
+    }
+
+    /// Minimises with `lm`, on statically sized matrices when there are at most 16 free parameters (the solver's
+    /// bookkeeping is then free of heap allocation and its loops have fixed bounds), dynamically sized beyond.
+    pub(crate) fn minimize(self, lm: &LevenbergMarquardt<f64>) -> (Self, MinimizationReport<f64>) {
+        macro_rules! dispatch {
+            ($($n:literal => $m:literal),*) => {
+                match self.free.len() {
+                    $($n => lm.minimize::<Const<$n>, Const<$m>, _>(self),)*
+                    _ => lm.minimize::<Dyn, Dyn, _>(self),
+                }
+            };
+        }
+        dispatch!(1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, 6 => 7, 7 => 8, 8 => 9, 9 => 10, 10 => 11, 11 => 12,
+            12 => 13, 13 => 14, 14 => 15, 15 => 16, 16 => 17)
+    }
+}
+
+impl LeastSquaresProblem<f64, Dyn, Dyn> for Problem<'_> {
+    type ResidualStorage = Owned<f64, Dyn>;
+    type JacobianStorage = Owned<f64, Dyn, Dyn>;
+    type ParameterStorage = Owned<f64, Dyn>;
+
+    fn set_params(&mut self, x: &DVector<f64>) {
+        self.store_params(x.as_slice());
+    }
+
+    fn params(&self) -> DVector<f64> {
+        self.x.clone()
+    }
+
+    fn residuals(&self) -> Option<DVector<f64>> {
+        Some(DVector::from_column_slice(&self.compressed_residuals()))
+    }
+
+    fn jacobian(&self) -> Option<DMatrix<f64>> {
+        let nx = self.free.len();
+        let rmat = self.compressed_jacobian();
+        let mut j = DMatrix::zeros(nx + 1, nx);
+        for col in 0..nx {
+            j.view_mut((0, col), (nx, 1))
+                .copy_from_slice(&rmat[col * nx..(col + 1) * nx]);
+        }
         Some(j)
     }
 }
+
+/// The same problem on statically sized matrices: N free parameters, M = N + 1 compressed rows.
+macro_rules! static_problem {
+    ($($n:literal => $m:literal),*) => {$(
+        impl LeastSquaresProblem<f64, Const<$m>, Const<$n>> for Problem<'_> {
+            type ResidualStorage = Owned<f64, Const<$m>>;
+            type JacobianStorage = Owned<f64, Const<$m>, Const<$n>>;
+            type ParameterStorage = Owned<f64, Const<$n>>;
+
+            fn set_params(&mut self, x: &SVector<f64, $n>) {
+                self.store_params(x.as_slice());
+            }
+
+            fn params(&self) -> SVector<f64, $n> {
+                SVector::from_column_slice(self.x.as_slice())
+            }
+
+            fn residuals(&self) -> Option<SVector<f64, $m>> {
+                Some(SVector::from_column_slice(&self.compressed_residuals()))
+            }
+
+            fn jacobian(&self) -> Option<SMatrix<f64, $m, $n>> {
+                let rmat = self.compressed_jacobian();
+                let mut j = SMatrix::<f64, $m, $n>::zeros();
+                for col in 0..$n {
+                    j.fixed_view_mut::<$n, 1>(0, col).copy_from_slice(&rmat[col * $n..(col + 1) * $n]);
+                }
+                Some(j)
+            }
+        }
+    )*};
+}
+
+static_problem!(1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, 6 => 7, 7 => 8, 8 => 9, 9 => 10, 10 => 11, 11 => 12,
+    12 => 13, 13 => 14, 14 => 15, 15 => 16, 16 => 17);

@@ -206,7 +206,15 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
             for (c, s) in scale.iter().enumerate() {
                 a.column_mut(c).scale_mut(1.0 / s);
             }
-            let svd = a.svd(false, true);
+            // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD
+            // of R is much cheaper than that of the 2N × k matrix.
+            let mut qr = super::qr::Compressor::new(n_res, k);
+            qr.matrix_mut().copy_from_slice(a.as_slice());
+            let mut zeros = vec![0.0; n_res];
+            let mut rmat = vec![0.0; k * k];
+            let mut rt = vec![0.0; k + 1];
+            qr.compress(&mut zeros, &mut rmat, &mut rt);
+            let svd = DMatrix::from_column_slice(k, k, &rmat).svd(false, true);
             let sv = &svd.singular_values;
             let smax = sv.max();
             let smin = sv.min();

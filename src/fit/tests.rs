@@ -63,6 +63,29 @@ fn recovers_noise_free_parameters_without_start_values() {
 }
 
 #[test]
+fn starts_far_from_the_truth_still_converge_under_the_step_cap() {
+    // Each step changes a positive parameter by at most a factor of 100 (problem::MAX_STEP); starts 10² to 10⁶
+    // away then need several steps, but must still reach the truth. (Without the cap, the first start ends with
+    // R0 collapsed to 0 in a spurious minimum.)
+    let truth = [10.0, 100.0, 1e-6];
+    let (circuit, s) = spectrum("R0-p(R1,C1)", &truth, 1e6, 0.1, 0.0, 0);
+    for start in [
+        [1e-3, 1e6, 1e-12],
+        [1e3, 1e4, 1e-9],
+        [0.1, 1.0, 1e-4],
+        [10.0, 1e4, 1e-6],
+    ] {
+        let o = FitOptions::default()
+            .with_initial_values(start.to_vec())
+            .with_multistart(0);
+        let r = fit(&circuit, &s, &o).unwrap();
+        assert_recovered(&r, &truth, 0.0, 1e-6);
+        // Whatever the cap rejected was never evaluated: the model was computed once per counted evaluation.
+        assert!(r.n_evaluations >= r.n_iterations, "{r}");
+    }
+}
+
+#[test]
 fn recovers_a_hidden_shoulder_next_to_a_cpe_tail() {
     // A small fast arc hidden as a shoulder of a large one, plus a CPE tail (a pellet between blocking
     // electrodes): the tail's spread in the distribution of relaxation times must not take an arc slot, and the

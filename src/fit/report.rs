@@ -155,6 +155,27 @@ impl Stats {
 /// reported: the parameters are then not separately determined by the data.
 const SINGULAR_RCOND: f64 = 1e-12;
 
+/// The 97.5 % quantile of Student's t with `dof` degrees of freedom (NaN for none), remembered per thread for
+/// the last `dof`: a batch of spectra of one length asks for the same one every time, and the inverse
+/// incomplete beta function behind it costs as much as a few LM iterations.
+fn t_quantile_975(dof: usize) -> f64 {
+    thread_local!(static LAST: std::cell::Cell<(usize, f64)> = const { std::cell::Cell::new((0, f64::NAN)) });
+    if dof == 0 {
+        return f64::NAN;
+    }
+    LAST.with(|last| {
+        let (d, t) = last.get();
+        if d == dof {
+            return t;
+        }
+        let t = StudentsT::new(0.0, 1.0, dof as f64)
+            .map(|t| t.inverse_cdf(0.975))
+            .unwrap_or(1.96);
+        last.set((dof, t));
+        t
+    })
+}
+
 #[allow(clippy::needless_range_loop)] // i indexes four parallel arrays
 pub(crate) fn compute(inp: &StatsInput) -> Stats {
     let n = inp.data.len();
@@ -244,13 +265,7 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
         }
     }
 
-    let t95 = if dof > 0 {
-        StudentsT::new(0.0, 1.0, dof as f64)
-            .map(|t| t.inverse_cdf(0.975))
-            .unwrap_or(1.96)
-    } else {
-        f64::NAN
-    };
+    let t95 = t_quantile_975(dof);
     let names = inp.circuit.param_names();
     let mut estimates = Vec::with_capacity(np);
     for (i, meta) in inp.circuit.params().iter().enumerate() {
@@ -387,5 +402,26 @@ impl fmt::Display for FitReport {
             writeln!(f, "  warning: {w}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::t_quantile_975;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn the_remembered_t_quantile_is_the_right_one_whatever_the_order() {
+        // Published two-sided 95 % values of Student's t.
+        for (dof, t) in [
+            (10, 2.228_138_851_986),
+            (1, 12.706_204_736_17),
+            (10, 2.228_138_851_986),
+            (120, 1.979_930_405),
+        ] {
+            assert_relative_eq!(t_quantile_975(dof), t, max_relative = 1e-9);
+        }
+        assert!(t_quantile_975(0).is_nan());
+        assert_relative_eq!(t_quantile_975(120), 1.979_930_405, max_relative = 1e-9);
     }
 }

@@ -86,6 +86,34 @@ fn starts_far_from_the_truth_still_converge_under_the_step_cap() {
 }
 
 #[test]
+fn sixteen_and_more_free_parameters_fit_on_static_and_dynamic_matrices() {
+    // Up to 16 free parameters the solver runs on statically sized matrices, beyond on dynamic ones; both paths
+    // must recover the truth. Five arcs with R0 are 16 parameters, six are 19.
+    for arcs in [5usize, 6] {
+        let mut c = String::from("R0");
+        let mut truth = vec![2.0];
+        for k in 0..arcs {
+            c.push_str(&format!("-p(R{},CPE{})", k + 1, k + 1));
+            let r = 10.0 * (k + 1) as f64;
+            let n = 0.9;
+            // Apexes 1.5 decades apart, from 100 kHz down.
+            let tau = 1.0 / (std::f64::consts::TAU * 1e5 * 10f64.powf(-1.5 * k as f64));
+            truth.extend([r, tau.powf(n) / r, n]);
+        }
+        let (circuit, s) = spectrum(&c, &truth, 1e7, 1e-5, 0.0, 0);
+        let start: Vec<f64> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i % 3 == 1 { v * 1.2 } else { *v })
+            .collect();
+        let o = FitOptions::default().with_initial_values(start).with_multistart(0);
+        let r = fit(&circuit, &s, &o).unwrap();
+        assert_eq!(r.parameters.len(), 1 + 3 * arcs);
+        assert_recovered(&r, &truth, 0.0, 1e-5);
+    }
+}
+
+#[test]
 fn recovers_a_hidden_shoulder_next_to_a_cpe_tail() {
     // A small fast arc hidden as a shoulder of a large one, plus a CPE tail (a pellet between blocking
     // electrodes): the tail's spread in the distribution of relaxation times must not take an arc slot, and the

@@ -72,20 +72,22 @@ def numpy_trf_fit(s, reps):
     return statistics.median(times)
 
 
+def residuals(s, p):
+    """Stacked real and imaginary residuals of the plain numpy model at `p`."""
+    z = MODELS[s["kind"]](p, s["f"]) - s["Z"]
+    return np.hstack([z.real, z.imag])
+
+
+def rss(s, p):
+    return float(np.sum(residuals(s, np.asarray(p, dtype=float)) ** 2))
+
+
 def polish(s, start):
-    """Residual sum of squares at `start`, and the parameters after polishing it with scipy's MINPACK LM
-    (tolerances 1e-15, 3-point differences, Jacobian scaling) on a plain numpy model: a point that is already a
-    minimum barely moves."""
-    model = MODELS[s["kind"]]
-
-    def res(p):
-        z = model(p, s["f"]) - s["Z"]
-        return np.hstack([z.real, z.imag])
-
-    p0 = np.asarray(start, dtype=float)
-    r = least_squares(res, p0, method="lm", ftol=1e-15, xtol=1e-15, gtol=1e-15, x_scale="jac", jac="3-point",
-                      max_nfev=100000)
-    return float(np.sum(res(p0) ** 2)), r.x
+    """`start` polished with scipy's MINPACK LM (tolerances 1e-15, 3-point differences, Jacobian scaling) on a
+    plain numpy model: a point that is already a minimum barely moves."""
+    r = least_squares(lambda p: residuals(s, p), np.asarray(start, dtype=float), method="lm", ftol=1e-15,
+                      xtol=1e-15, gtol=1e-15, x_scale="jac", jac="3-point", max_nfev=100000)
+    return r.x
 
 
 def eisfit_batch(s, batch, extra, threads=None):
@@ -152,9 +154,9 @@ def main():
             if p["stderr"]:
                 dsig = max(dsig, abs(p["value"] - v) / p["stderr"])
         p_eis = [by_name[contract_name(n)]["value"] for n in s["names"]]
-        rss_eis, polished = polish(s, p_eis)
-        rss_py, _ = polish(s, [p_py[n] for n in s["names"]])
-        excess = (rss_py - rss_eis) / rss_eis
+        rss_eis = rss(s, p_eis)
+        excess = (rss(s, [p_py[n] for n in s["names"]]) - rss_eis) / rss_eis
+        polished = polish(s, p_eis)
         moved = max(abs(q - v) / abs(v) for q, v in zip(polished, p_eis))
         name = s["file"][:-4]
         print(f"{name} | {t_py*1e3:.1f} ms | {t_np*1e3:.2f} ms | {t_same1*1e6:.0f} µs | {t_py/t_same1:.0f}× | "

@@ -34,8 +34,22 @@ impl Compressor {
     /// Factorises the matrix in place and applies Qᵀ to `r` (length m, overwritten). Writes R (n × n,
     /// column-major, zero below the diagonal) to `r_out` and `[Qₙᵀr; ‖r⊥‖]` (length n + 1) to `rt_out`.
     pub(crate) fn compress(&mut self, r: &mut [f64], r_out: &mut [f64], rt_out: &mut [f64]) {
+        let n = self.n;
+        debug_assert!(r.len() == self.m && rt_out.len() == n + 1);
+        self.factor(Some(&mut *r), r_out);
+        rt_out[..n].copy_from_slice(&r[..n]);
+        rt_out[n] = norm2(&r[n..]);
+    }
+
+    /// Factorises the matrix in place and writes R (n × n, column-major, zero below the diagonal) to `r_out`.
+    pub(crate) fn r_factor(&mut self, r_out: &mut [f64]) {
+        self.factor(None, r_out);
+    }
+
+    /// Householder QR in place, applying each reflection to `r` too when given.
+    fn factor(&mut self, mut r: Option<&mut [f64]>, r_out: &mut [f64]) {
         let (m, n) = (self.m, self.n);
-        debug_assert!(m > n && r.len() == m && r_out.len() == n * n && rt_out.len() == n + 1);
+        debug_assert!(m > n && r_out.len() == n * n);
         for k in 0..n {
             let (done, rest) = self.a.split_at_mut((k + 1) * m);
             let v = &mut done[k * m + k..];
@@ -54,7 +68,9 @@ impl Compressor {
                     let col = &mut rest[j * m + k..j * m + m];
                     reflect(v, tau, col);
                 }
-                reflect(v, tau, &mut r[k..]);
+                if let Some(r) = r.as_deref_mut() {
+                    reflect(v, tau, &mut r[k..]);
+                }
             } else {
                 // A zero (or non-finite) column: nothing to eliminate; its entries below the diagonal are
                 // dropped, which keeps R finite.
@@ -71,8 +87,6 @@ impl Compressor {
                 r_out[j * n + i] = if i <= j { self.a[j * m + i] } else { 0.0 };
             }
         }
-        rt_out[..n].copy_from_slice(&r[..n]);
-        rt_out[n] = norm2(&r[n..]);
     }
 }
 
@@ -180,6 +194,19 @@ mod tests {
         let n2: f64 = rt.iter().map(|v| v * v).sum();
         assert_relative_eq!(n2, 1.0 + 4.0 + 0.25, max_relative = 1e-14);
         check(3, 2, &a, &r, &[0.3, -1.2]);
+    }
+
+    #[test]
+    fn the_r_factor_alone_is_the_one_compress_gives() {
+        let a = [3.0, 4.0, 0.0, 1.0, 1.0, 2.0, 2.0, -1.0];
+        let (rm, _) = compress(4, 2, &a, &[1.0, 2.0, 3.0, 4.0]);
+        let mut c = Compressor::new(4, 2);
+        c.matrix_mut().copy_from_slice(&a);
+        let mut alone = vec![0.0; 4];
+        c.r_factor(&mut alone);
+        for (x, y) in rm.iter().zip(&alone) {
+            assert_eq!(x.to_bits(), y.to_bits());
+        }
     }
 
     #[test]

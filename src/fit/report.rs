@@ -215,26 +215,30 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
     let mut warnings = Vec::new();
     let mut cov_free: Option<DMatrix<f64>> = None;
     if k > 0 && dof > 0 {
-        let mut a = DMatrix::<f64>::zeros(n_res, k);
+        // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD of R is
+        // much cheaper than that of the 2N × k matrix.
+        let mut qr = super::qr::Compressor::new(n_res, k);
+        let a = qr.matrix_mut();
         for (c, &p) in inp.free.iter().enumerate() {
+            let (re, im) = a[c * n_res..(c + 1) * n_res].split_at_mut(n);
             for i in 0..n {
-                a[(i, c)] = inp.w_re[i] * jac[p * n + i].re;
-                a[(n + i, c)] = inp.w_im[i] * jac[p * n + i].im;
+                re[i] = inp.w_re[i] * jac[p * n + i].re;
+                im[i] = inp.w_im[i] * jac[p * n + i].im;
             }
         }
-        let scale: Vec<f64> = (0..k).map(|c| a.column(c).norm()).collect();
+        let scale: Vec<f64> = a
+            .chunks_exact(n_res)
+            .map(|col| col.iter().map(|v| v * v).sum::<f64>().sqrt())
+            .collect();
         if scale.iter().all(|s| *s > 0.0 && s.is_finite()) {
-            for (c, s) in scale.iter().enumerate() {
-                a.column_mut(c).scale_mut(1.0 / s);
+            for (col, s) in a.chunks_exact_mut(n_res).zip(&scale) {
+                let inv = 1.0 / s;
+                for v in col {
+                    *v *= inv;
+                }
             }
-            // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD
-            // of R is much cheaper than that of the 2N × k matrix.
-            let mut qr = super::qr::Compressor::new(n_res, k);
-            qr.matrix_mut().copy_from_slice(a.as_slice());
-            let mut zeros = vec![0.0; n_res];
             let mut rmat = vec![0.0; k * k];
-            let mut rt = vec![0.0; k + 1];
-            qr.compress(&mut zeros, &mut rmat, &mut rt);
+            qr.r_factor(&mut rmat);
             let svd = DMatrix::from_column_slice(k, k, &rmat).svd(false, true);
             let sv = &svd.singular_values;
             let smax = sv.max();

@@ -274,6 +274,16 @@ pub(crate) struct Rows {
 }
 
 impl Rows {
+    /// Empty rows with room for `n` points (without σ).
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Rows {
+            freq: Vec::with_capacity(n),
+            z: Vec::with_capacity(n),
+            group: Vec::with_capacity(n),
+            sigma: Vec::new(),
+        }
+    }
+
     /// Appends one point to group `group`.
     pub(crate) fn push(&mut self, freq: f64, z: Complex64, group: i64) {
         self.freq.push(freq);
@@ -291,7 +301,7 @@ pub(crate) fn parse_rows(
     map: &ColumnMap,
     spec: RowSpec,
 ) -> Result<Rows, ReadError> {
-    let mut rows = Rows::default();
+    let mut rows = Rows::with_capacity(end.min(text.lines.len()).saturating_sub(start));
     let mut fields: Vec<&str> = Vec::new();
     let mut width: Option<usize> = None;
     let mut group = 0i64;

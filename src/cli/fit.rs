@@ -210,19 +210,36 @@ fn fit_in_order(jobs: &mut [Job], circuit: &Circuit, options: &FitOptions) {
 fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> anyhow::Result<()> {
     match format {
         OutputFormat::Json => {
-            let docs: Vec<FitOutput> = jobs
-                .iter()
-                .filter_map(|j| {
-                    j.result.as_ref().ok().map(|r| FitOutput {
-                        file: j.file.display().to_string(),
-                        sweep: j.sweep,
-                        warm_started: j.warm_started,
-                        report: r,
-                    })
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &docs)?;
-            writeln!(out)?;
+            // Reports are rendered in parallel (for a batch the JSON costs about as much as reading the files), a
+            // block at a time into buffers that are reused, so that memory stays warm; the array around them is
+            // written here, in input order.
+            let mut array = JsonArray::default();
+            // One buffer per report of a block, reused from block to block.
+            let mut buffers: Vec<Vec<u8>> = Vec::new();
+            for block in jobs.chunks(JSON_BLOCK) {
+                buffers.resize_with(block.len(), || Vec::with_capacity(16 * 1024));
+                block
+                    .par_iter()
+                    .zip(buffers.par_iter_mut())
+                    .try_for_each(|(j, buf)| match &j.result {
+                        Ok(r) => json_element(
+                            &FitOutput {
+                                file: j.file.display().to_string(),
+                                sweep: j.sweep,
+                                warm_started: j.warm_started,
+                                report: r,
+                            },
+                            buf,
+                        ),
+                        Err(_) => Ok(()),
+                    })?;
+                for (j, buf) in block.iter().zip(&buffers) {
+                    if j.result.is_ok() {
+                        array.push(out, buf)?;
+                    }
+                }
+            }
+            array.finish(out)?;
         }
         OutputFormat::Csv => {
             let first = jobs.iter().find_map(|j| j.result.as_ref().ok());
@@ -273,18 +290,129 @@ fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> an
         }
         OutputFormat::Table => {
             let colour = use_colour();
-            for (k, j) in jobs.iter().enumerate() {
-                if let Ok(r) = &j.result {
+            let tables: Vec<Option<String>> = jobs
+                .par_iter()
+                .map(|j| {
+                    j.result.as_ref().ok().map(|r| {
+                        let label = format!("{} (sweep {})", j.file.display(), j.sweep);
+                        fit_table(&label, r, colour)
+                    })
+                })
+                .collect();
+            for (k, t) in tables.iter().enumerate() {
+                if let Some(t) = t {
                     if k > 0 {
                         writeln!(out)?;
                     }
-                    let label = format!("{} (sweep {})", j.file.display(), j.sweep);
-                    write!(out, "{}", fit_table(&label, r, colour))?;
+                    write!(out, "{t}")?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Writes elements made by [`json_element`] as a pretty-printed array with a final line break: the same bytes as
+/// `serde_json::to_writer_pretty` of the array of values, then `\n`.
+#[derive(Default)]
+struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    fn push(&mut self, out: &mut impl Write, element: &[u8]) -> std::io::Result<()> {
+        out.write_all(if self.started { b",\n  " } else { b"[\n  " })?;
+        self.started = true;
+        out.write_all(element)
+    }
+
+    fn finish(self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(if self.started { b"\n]\n" } else { b"[]\n" })
+    }
+}
+
+/// How many JSON reports are rendered at once.
+const JSON_BLOCK: usize = 64;
+
+/// Writes `value` as one element of the pretty-printed JSON array into `buf` (cleared first): the bytes
+/// `serde_json::to_writer_pretty` writes for it inside an array, that is indented by one level.
+fn json_element(value: &impl Serialize, buf: &mut Vec<u8>) -> serde_json::Result<()> {
+    buf.clear();
+    let mut ser = serde_json::Serializer::with_formatter(
+        buf,
+        ElementFormatter {
+            level: 1,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut ser)
+}
+
+/// serde_json's pretty layout (two-space indent, `": "` after keys, empty containers as `[]` and `{}`), started
+/// at a given indentation level, so an array element needs no re-indenting copy.
+struct ElementFormatter {
+    level: usize,
+    has_value: bool,
+}
+
+impl ElementFormatter {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        (0..self.level).try_for_each(|_| w.write_all(b"  "))
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for ElementFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `fit.svg`, `fit_2.svg`, `fit_3.svg`, ...
@@ -312,4 +440,74 @@ fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file:
     plot.write_report(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our JSON array of `values`, and serde's.
+    fn both_ways(values: &[serde_json::Value]) -> (String, String) {
+        let mut ours = Vec::new();
+        let mut array = JsonArray::default();
+        for v in values {
+            let mut buf = Vec::new();
+            json_element(v, &mut buf).unwrap();
+            array.push(&mut ours, &buf).unwrap();
+        }
+        array.finish(&mut ours).unwrap();
+        let mut serde = serde_json::to_vec_pretty(values).unwrap();
+        serde.push(b'\n');
+        (String::from_utf8(ours).unwrap(), String::from_utf8(serde).unwrap())
+    }
+
+    #[test]
+    fn json_array_is_written_as_serde_writes_it() {
+        let doc = serde_json::json!({
+            "file": "a\nb \"quoted\" \\ path",
+            "parameters": [{"name": "R0", "value": 1.5, "stderr": null}, {"name": "n", "value": 0.9}],
+            "empty_list": [],
+            "empty_map": {},
+            "nested": {"matrix": [[1.0, -0.5], [-0.5, 1.0]]},
+            "converged": true
+        });
+        for values in [
+            vec![],
+            vec![doc.clone()],
+            vec![doc.clone(), serde_json::json!({"x": 1}), doc],
+        ] {
+            let (ours, serde) = both_ways(&values);
+            assert_eq!(ours, serde);
+        }
+    }
+
+    #[test]
+    fn fit_reports_are_written_as_serde_writes_them() {
+        let circuit: Circuit = "R0-p(R1,CPE1)".parse().unwrap();
+        let f = eisfit::simulate::log_frequencies(1e5, 1.0, 8).unwrap();
+        let z = circuit.impedance(&[10.0, 100.0, 1e-5, 0.9], &f).unwrap();
+        let (re, im): (Vec<f64>, Vec<f64>) = z.iter().map(|z| (z.re * 1.01, z.im)).unzip();
+        let s = Spectrum::from_parts(f, &re, &im).unwrap();
+        let r = fit(&circuit, &s, &FitOptions::default()).unwrap();
+        let docs: Vec<FitOutput> = ["a.csv", "b\"c.csv"]
+            .iter()
+            .map(|name| FitOutput {
+                file: (*name).into(),
+                sweep: 1,
+                warm_started: Some(true),
+                report: &r,
+            })
+            .collect();
+        let mut ours = Vec::new();
+        let mut array = JsonArray::default();
+        for d in &docs {
+            let mut buf = Vec::new();
+            json_element(d, &mut buf).unwrap();
+            array.push(&mut ours, &buf).unwrap();
+        }
+        array.finish(&mut ours).unwrap();
+        let mut serde = serde_json::to_vec_pretty(&docs).unwrap();
+        serde.push(b'\n');
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(serde).unwrap());
+    }
 }

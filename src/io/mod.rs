@@ -282,11 +282,12 @@ pub fn read(path: impl AsRef<Path>) -> Result<DataFile, ReadError> {
 pub fn read_as(path: impl AsRef<Path>, format: Option<Format>) -> Result<DataFile, ReadError> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
+    // One allocation of the file's size and one read, rather than a growing buffer.
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
         file: name.clone(),
         source,
     })?;
-    read_from(std::io::BufReader::new(file), &name, format)
+    read_bytes(&bytes, &name, format)
 }
 
 /// Reads from any reader (a file, a byte slice, a network stream). `name` is used in errors and output;

@@ -7,6 +7,8 @@ For each bench spectrum it fits
   * eisfit from the same start values, unweighted, one start (`--weight unit --multistart 0`), timed as a whole
     `eisfit fit` process over a batch of BATCH copies of the file (so process start-up and file reading are
     included, amortised over the batch);
+  * eisfit's same fit in process (`examples/profile_fit.rs`, median of five rounds), without process start-up,
+    file reading or output: the fair counterpart of the Python timings, which also exclude start-up and reading;
   * the same scipy call on a plain numpy model of the circuit (the fair optimizer baseline of the bench's
     RESULTS.md: scipy TRF without impedance.py's string-built model);
   * eisfit with automatic start values (default options, adaptive multi-start), timed the same way;
@@ -18,8 +20,8 @@ is lower), and "eisfit polished" how far scipy's MINPACK LM (tolerances 1e-15) m
 
 Usage (from the repository root):
   python3 -m venv benches/.venv && benches/.venv/bin/pip install impedance==1.7.1 numpy scipy pandas
-  cargo build --release
-  benches/.venv/bin/python benches/compare_impedancepy.py [--reps 5] [--batch 200]
+  cargo build --release --bin eisfit --example profile_fit
+  benches/.venv/bin/python benches/compare_impedancepy.py [--reps 5] [--batch 1000]
 """
 import argparse
 import json
@@ -38,6 +40,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "..", "shared", "bench")
 SPEC = os.path.join(BENCH, "spectra")
 EISFIT = os.path.join(ROOT, "target", "release", "eisfit")
+PROFILE_FIT = os.path.join(ROOT, "target", "release", "examples", "profile_fit")
 sys.path.insert(0, BENCH)
 from bench_impedancepy import MODELS, load_spectra  # noqa: E402  (the same spectra, models and start values)
 from impedance.models.circuits.fitting import set_default_bounds  # noqa: E402
@@ -115,6 +118,17 @@ def eisfit_batch(s, batch, extra, threads=None):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def eisfit_in_process(s, init, reps=2000):
+    """Seconds per fit of eisfit's same-start fit in process (median of five rounds of reps / 5 fits)."""
+    cmd = [PROFILE_FIT, os.path.join(SPEC, s["file"]), s["circuit"], "same=" + init, str(reps)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    value = out.split(": ", 1)[1].split(" per fit", 1)[0]
+    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3), ("s", 1.0)):
+        if value.endswith(unit):
+            return float(value[: -len(unit)]) * scale
+    raise RuntimeError(f"cannot read the time in {out!r}")
+
+
 def contract_name(n):
     """impedance.py's positional CPE names (CPE1_0, CPE1_1) as eisfit's (CPE1.Q, CPE1.n)."""
     if n.startswith("CPE") and "_" in n:
@@ -126,13 +140,13 @@ def contract_name(n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--batch", type=int, default=1000)
     a = ap.parse_args()
-    if not os.path.exists(EISFIT):
-        sys.exit("build eisfit first: cargo build --release")
-    cols = ("spectrum", "impedance.py", "numpy TRF", "same 1 thr", "ratio", "same all", "ratio", "vs numpy",
-            "auto 1 thr", "ratio", "auto all", "ratio", "max rel Δp", "max |Δp|/σ", "RSS excess",
-            "eisfit polished")
+    if not (os.path.exists(EISFIT) and os.path.exists(PROFILE_FIT)):
+        sys.exit("build eisfit first: cargo build --release --bin eisfit --example profile_fit")
+    cols = ("spectrum", "impedance.py", "numpy TRF", "same in process", "ratio", "vs numpy", "same 1 thr",
+            "ratio", "vs numpy", "same all", "ratio", "auto 1 thr", "ratio", "auto all", "ratio", "max rel Δp",
+            "max |Δp|/σ", "RSS excess", "eisfit polished")
     print(" | ".join(cols))
     print("|".join("---" for _ in cols))
     for s in load_spectra():
@@ -140,6 +154,7 @@ def main():
         t_np = numpy_trf_fit(s, a.reps)
         init = ",".join(f"{n}={v!r}" for n, v in zip(s["names"], s["guess"]))
         same = ["--init", init, "--weight", "unit", "--multistart", "0", "--no-canonical-order"]
+        t_in = eisfit_in_process(s, ",".join(f"{contract_name(n)}={v!r}" for n, v in zip(s["names"], s["guess"])))
         t_same1, fit_same = eisfit_batch(s, a.batch, same, threads=1)
         t_same, _ = eisfit_batch(s, a.batch, same)
         t_auto1, _ = eisfit_batch(s, a.batch, [], threads=1)
@@ -159,11 +174,10 @@ def main():
         polished = polish(s, p_eis)
         moved = max(abs(q - v) / abs(v) for q, v in zip(polished, p_eis))
         name = s["file"][:-4]
-        print(f"{name} | {t_py*1e3:.1f} ms | {t_np*1e3:.2f} ms | {t_same1*1e6:.0f} µs | {t_py/t_same1:.0f}× | "
-              f"{t_same*1e6:.0f} µs | {t_py/t_same:.0f}× | {t_np/t_same1:.0f}× | {t_auto1*1e6:.0f} µs | "
-              f"{t_py/t_auto1:.0f}× | {t_auto*1e6:.0f} µs | {t_py/t_auto:.0f}× | {drel:.1e} | {dsig:.2f} | "
-              f"{excess:+.1e} | {moved:.1e}")
-
+        print(f"{name} | {t_py*1e3:.1f} ms | {t_np*1e3:.2f} ms | {t_in*1e6:.0f} µs | {t_py/t_in:.0f}× | "
+              f"{t_np/t_in:.0f}× | {t_same1*1e6:.0f} µs | {t_py/t_same1:.0f}× | {t_np/t_same1:.0f}× | "
+              f"{t_same*1e6:.0f} µs | {t_py/t_same:.0f}× | {t_auto1*1e6:.0f} µs | {t_py/t_auto1:.0f}× | "
+              f"{t_auto*1e6:.0f} µs | {t_py/t_auto:.0f}× | {drel:.1e} | {dsig:.2f} | {excess:+.1e} | {moved:.1e}")
 
 if __name__ == "__main__":
     main()

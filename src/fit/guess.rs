@@ -122,7 +122,10 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
     for (c, nrm) in norms.iter().enumerate() {
         a.column_mut(c).scale_mut(1.0 / nrm);
     }
-    let x = nnls::nnls_normal(&a.tr_mul(&a), &a.tr_mul(&b));
+    // `transpose() * a` goes through nalgebra's blocked matrix product, several times faster than `tr_mul`'s
+    // column dot products on this 2N × (nt + 3) matrix; the Gram matrix is most of the analysis' time.
+    let at = a.transpose();
+    let x = nnls::nnls_normal(&(&at * &a), &(&at * &b));
     let coef: Vec<f64> = (0..ncol).map(|c| x[c] / norms[c]).collect();
     let r_inf = coef[0];
     let rk: Vec<f64> = coef[1..=nt].to_vec();

@@ -99,15 +99,15 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
     let taus: Vec<f64> = (0..nt)
         .map(|k| t_lo * (t_hi / t_lo).powf(k as f64 / (nt - 1) as f64))
         .collect();
-    // Columns: R∞, Voigt k, 1/C, L. Rows: weighted real parts, then weighted imaginary parts.
+    // Columns: R∞, Voigt k, 1/C, L, and the data b as a last column, so that one matrix product gives both AᵀA
+    // and Aᵀb. Rows: weighted real parts, then weighted imaginary parts.
     let ncol = nt + 3;
-    let mut a = nalgebra::DMatrix::<f64>::zeros(2 * n, ncol);
-    let mut b = nalgebra::DVector::<f64>::zeros(2 * n);
+    let mut a = nalgebra::DMatrix::<f64>::zeros(2 * n, ncol + 1);
     for i in 0..n {
         let w = TAU * f[i];
         let wt = 1.0 / z[i].norm().max(1e-300);
-        b[i] = z[i].re * wt;
-        b[n + i] = z[i].im * wt;
+        a[(i, ncol)] = z[i].re * wt;
+        a[(n + i, ncol)] = z[i].im * wt;
         a[(i, 0)] = wt;
         for (k, &t) in taus.iter().enumerate() {
             let d = 1.0 + (w * t).powi(2);
@@ -123,9 +123,11 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
         a.column_mut(c).scale_mut(1.0 / nrm);
     }
     // `transpose() * a` goes through nalgebra's blocked matrix product, several times faster than `tr_mul`'s
-    // column dot products on this 2N × (nt + 3) matrix; the Gram matrix is most of the analysis' time.
-    let at = a.transpose();
-    let x = nnls::nnls_normal(&(&at * &a), &(&at * &b));
+    // column dot products on this 2N × (nt + 4) matrix; the Gram matrix is most of the analysis' time.
+    let gram = a.transpose() * &a;
+    let g = gram.view((0, 0), (ncol, ncol)).into_owned();
+    let h = gram.view((0, ncol), (ncol, 1)).column(0).into_owned();
+    let x = nnls::nnls_normal(&g, &h);
     let coef: Vec<f64> = (0..ncol).map(|c| x[c] / norms[c]).collect();
     let r_inf = coef[0];
     let rk: Vec<f64> = coef[1..=nt].to_vec();

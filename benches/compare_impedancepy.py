@@ -152,9 +152,9 @@ def main():
     for s in load_spectra():
         t_py, p_py = impedancepy_fit(s, a.reps)
         t_np = numpy_trf_fit(s, a.reps)
-        init = ",".join(f"{n}={v!r}" for n, v in zip(s["names"], s["guess"]))
+        init = ",".join(f"{contract_name(n)}={v!r}" for n, v in zip(s["names"], s["guess"]))
         same = ["--init", init, "--weight", "unit", "--multistart", "0", "--no-canonical-order"]
-        t_in = eisfit_in_process(s, ",".join(f"{contract_name(n)}={v!r}" for n, v in zip(s["names"], s["guess"])))
+        t_in = eisfit_in_process(s, init)
         t_same1, fit_same = eisfit_batch(s, a.batch, same, threads=1)
         t_same, _ = eisfit_batch(s, a.batch, same)
         t_auto1, _ = eisfit_batch(s, a.batch, [], threads=1)

@@ -447,7 +447,7 @@ mod tests {
     use super::*;
 
     /// Our JSON array of `values`, and serde's.
-    fn both_ways(values: &[serde_json::Value]) -> (String, String) {
+    fn both_ways(values: &[impl Serialize]) -> (String, String) {
         let mut ours = Vec::new();
         let mut array = JsonArray::default();
         for v in values {
@@ -498,16 +498,7 @@ mod tests {
                 report: &r,
             })
             .collect();
-        let mut ours = Vec::new();
-        let mut array = JsonArray::default();
-        for d in &docs {
-            let mut buf = Vec::new();
-            json_element(d, &mut buf).unwrap();
-            array.push(&mut ours, &buf).unwrap();
-        }
-        array.finish(&mut ours).unwrap();
-        let mut serde = serde_json::to_vec_pretty(&docs).unwrap();
-        serde.push(b'\n');
-        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(serde).unwrap());
+        let (ours, serde) = both_ways(&docs);
+        assert_eq!(ours, serde);
     }
 }

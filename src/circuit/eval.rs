@@ -1,11 +1,16 @@
 //! The compiled evaluator: Z(ω) and the analytic Jacobian ∂Z/∂p of a circuit over a fixed frequency grid.
 //!
 //! The tree is flattened once into a post-order list of nodes. A forward pass computes every node's impedance over
-//! the whole grid (series: Σ Zᵢ; parallel: 1/Σ(1/Zᵢ)), each element writing its gradient straight into its
-//! Jacobian columns. A backward pass then
-//! computes, for each node, the chain factor ∂Z_root/∂Z_node: 1 through a series node, and (Z_parent/Z_child)²
-//! through a parallel one, since ∂(1/Σ Yᵢ)/∂Zᵢ = Z²/Zᵢ². The Jacobian column of parameter p of element e is then
-//! chain(e)·∂Z_e/∂p. Everything depending only on frequency (ω, ln ω, √ω) is computed at construction, and no
+//! the whole grid (series: Σ Zᵢ; parallel: 1/Σ Yᵢ with Yᵢ = 1/Zᵢ, which it keeps), each element writing its
+//! gradient straight into its Jacobian columns. A backward pass then computes, for each node, the chain factor
+//! ∂Z_root/∂Z_node: unchanged through a series node, and multiplied by (Z_parent·Y_child)² through a parallel one,
+//! since ∂(1/Σ Yᵢ)/∂Zᵢ = Z²/Zᵢ². The Jacobian column of parameter p of element e is then chain(e)·∂Z_e/∂p.
+//!
+//! Divisions are the expensive operations here, so there are as few as possible: one per child of a parallel
+//! node and one per parallel node at each frequency, none in the backward pass. Which nodes share a chain factor
+//! is known when the circuit is compiled: every node reached from the root through series nodes only has the
+//! factor 1 (its Jacobian columns are left as the elements wrote them), and a series child shares its parent's.
+//! Everything depending only on frequency (ω, ln ω, √ω and reciprocals) is computed at construction, and no
 //! evaluation allocates.
 
 use super::{Circuit, Node};
@@ -13,7 +18,21 @@ use crate::elements::{EvalFn, FreqPoint};
 use num_complex::Complex64;
 
 const ZERO: Complex64 = Complex64::new(0.0, 0.0);
-const ONE: Complex64 = Complex64::new(1.0, 0.0);
+
+/// `chain_of` entry of a node whose chain factor is 1 at every frequency.
+const UNIT: usize = usize::MAX;
+
+/// 1/z with one division; a short circuit (z = 0) gives an infinite admittance, which shorts its parallel group.
+#[inline(always)]
+fn admittance(z: Complex64) -> Complex64 {
+    let ns = z.norm_sqr();
+    if ns > 0.0 {
+        let s = 1.0 / ns;
+        Complex64::new(z.re * s, -z.im * s)
+    } else {
+        Complex64::new(f64::INFINITY, 0.0)
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
@@ -64,8 +83,12 @@ pub struct Evaluator {
     n_params: usize,
     /// Impedance of every node at every frequency, node-major: `node_z[k * n_freq + i]`.
     node_z: Vec<Complex64>,
-    /// ∂Z_root/∂Z_node, node-major like `node_z`.
+    /// Admittance 1/Z of every child of a parallel node, node-major like `node_z` (unused for other nodes).
+    node_y: Vec<Complex64>,
+    /// ∂Z_root/∂Z_node, node-major like `node_z`, for the children of parallel nodes.
     chain: Vec<Complex64>,
+    /// For every node, the node whose `chain` rows hold its chain factor, or [`UNIT`].
+    chain_of: Vec<usize>,
 }
 
 impl Evaluator {
@@ -79,12 +102,34 @@ impl Evaluator {
             freqs: freq_hz.iter().map(|&f| FreqPoint::from_hz(f)).collect(),
             n_params: circuit.n_params(),
             node_z: Vec::new(),
+            node_y: Vec::new(),
             chain: Vec::new(),
+            chain_of: Vec::new(),
         };
         let mut offset = 0;
         ev.compile(circuit.root(), &mut offset);
-        ev.node_z = vec![ZERO; ev.ops.len() * freq_hz.len()];
-        ev.chain = vec![ZERO; ev.ops.len() * freq_hz.len()];
+        let n_ops = ev.ops.len();
+        // Parents come after their children in post-order: walking backwards reaches every parent first.
+        ev.chain_of = vec![UNIT; n_ops];
+        for k in (0..n_ops).rev() {
+            match ev.ops[k] {
+                Op::Element(_) => {}
+                Op::Series(s, e) => {
+                    for j in s..e {
+                        ev.chain_of[ev.children[j]] = ev.chain_of[k];
+                    }
+                }
+                Op::Parallel(s, e) => {
+                    for j in s..e {
+                        let c = ev.children[j];
+                        ev.chain_of[c] = c;
+                    }
+                }
+            }
+        }
+        ev.node_z = vec![ZERO; n_ops * freq_hz.len()];
+        ev.node_y = vec![ZERO; n_ops * freq_hz.len()];
+        ev.chain = vec![ZERO; n_ops * freq_hz.len()];
         ev
     }
 
@@ -159,53 +204,58 @@ impl Evaluator {
                 Op::Parallel(s, e) => {
                     out.fill(ZERO);
                     for &c in &self.children[s..e] {
-                        for (o, zc) in out.iter_mut().zip(&done[c * nf..(c + 1) * nf]) {
-                            // A short circuit (Z = 0) shorts the whole group: mark it with an infinite admittance.
-                            *o += if zc.norm_sqr() > 0.0 {
-                                zc.inv()
-                            } else {
-                                Complex64::new(f64::INFINITY, 0.0)
-                            };
+                        let ys = &mut self.node_y[c * nf..(c + 1) * nf];
+                        for ((o, zc), y) in out.iter_mut().zip(&done[c * nf..(c + 1) * nf]).zip(ys) {
+                            *y = admittance(*zc);
+                            *o += *y;
                         }
                     }
                     for o in out.iter_mut() {
-                        *o = if o.re.is_infinite() { ZERO } else { o.inv() };
+                        // An infinite admittance (a shorted child) shorts the whole group.
+                        *o = if o.re.is_infinite() { ZERO } else { admittance(*o) };
                     }
                 }
             }
         }
     }
 
-    /// Backward pass: chain factors ∂Z_root/∂Z_node for every node and frequency, from `node_z`.
+    /// Backward pass: chain factors ∂Z_root/∂Z_node for the children of parallel nodes, from `node_z` and
+    /// `node_y`.
     fn backward(&mut self) {
         let nf = self.freqs.len();
-        let root = self.ops.len() - 1;
-        self.chain[root * nf..].fill(ONE);
         for k in (0..self.ops.len()).rev() {
-            let (s, e, parallel) = match self.ops[k] {
-                Op::Element(_) => continue,
-                Op::Series(s, e) => (s, e, false),
-                Op::Parallel(s, e) => (s, e, true),
+            let Op::Parallel(s, e) = self.ops[k] else {
+                continue;
             };
+            let src = self.chain_of[k];
+            let zk = &self.node_z[k * nf..(k + 1) * nf];
             for j in s..e {
                 let c = self.children[j];
-                // Children precede their parent in post-order, so the two ranges never overlap.
-                let (lo, hi) = self.chain.split_at_mut(k * nf);
-                let parent = &hi[..nf];
-                let child = &mut lo[c * nf..(c + 1) * nf];
-                if parallel {
+                // Children precede their parent in post-order, and a parent's factor lives in the rows of a node
+                // at or after it, so the child's rows never overlap the parent's.
+                let (lo, hi) = self.chain.split_at_mut(c * nf + nf);
+                let child = &mut lo[c * nf..];
+                let yc = &self.node_y[c * nf..(c + 1) * nf];
+                if src == UNIT {
                     for i in 0..nf {
-                        let zc = self.node_z[c * nf + i];
-                        child[i] = if zc.norm_sqr() > 0.0 {
-                            let r = self.node_z[k * nf + i] / zc;
-                            parent[i] * r * r
+                        // Y = ∞ (a shorted child): Z_parent ≈ Z_child and the derivative passes through unchanged.
+                        child[i] = if yc[i].re.is_infinite() {
+                            Complex64::new(1.0, 0.0)
                         } else {
-                            // Z_parent ≈ Z_child near a short: the derivative passes through unchanged.
-                            parent[i]
+                            let r = zk[i] * yc[i];
+                            r * r
                         };
                     }
                 } else {
-                    child.copy_from_slice(parent);
+                    let parent = &hi[(src - c - 1) * nf..(src - c) * nf];
+                    for i in 0..nf {
+                        child[i] = if yc[i].re.is_infinite() {
+                            parent[i]
+                        } else {
+                            let r = zk[i] * yc[i];
+                            parent[i] * (r * r)
+                        };
+                    }
                 }
             }
         }
@@ -241,7 +291,11 @@ impl Evaluator {
         z.copy_from_slice(&self.node_z[(self.ops.len() - 1) * nf..]);
         self.backward();
         for el in &self.elems {
-            let ch = &self.chain[el.node * nf..(el.node + 1) * nf];
+            let src = self.chain_of[el.node];
+            if src == UNIT {
+                continue;
+            }
+            let ch = &self.chain[src * nf..(src + 1) * nf];
             for p in el.offset..el.offset + el.n_params {
                 for (j, c) in jac[p * nf..(p + 1) * nf].iter_mut().zip(ch) {
                     *j *= c;

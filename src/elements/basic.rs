@@ -23,10 +23,10 @@ pub(crate) static CAPACITOR: ElementSpec = ElementSpec {
     cdc: "C",
     params: &[ParamSpec::new("C", "F", 0.0, POS)],
     eval: |p, fr, z, g| {
-        let c = p[0];
+        let inv_c = 1.0 / p[0];
         each(fr, z, g, |f| {
-            let zi = Complex64::new(0.0, -1.0 / (f.omega * c));
-            (zi, [-zi / c])
+            let zi = Complex64::new(0.0, -f.inv_omega * inv_c);
+            (zi, [-zi * inv_c])
         });
     },
 };
@@ -60,9 +60,10 @@ pub(crate) static CPE: ElementSpec = ElementSpec {
         // through the logarithm so that neither Q·ω^n nor its inverse overflows on its own.
         let rot = phase(-n * FRAC_PI_2);
         let ln_q = q.ln();
+        let inv_q = 1.0 / q;
         each(fr, z, g, |f| {
             let zi = rot * (-ln_q - n * f.ln_omega).exp();
-            (zi, [-zi / q, -zi * f.ln_jomega()])
+            (zi, [-zi * inv_q, -zi * f.ln_jomega()])
         });
     },
 };

@@ -18,7 +18,7 @@ pub(crate) static WARBURG: ElementSpec = ElementSpec {
     eval: |p, fr, z, g| {
         let a = p[0];
         each(fr, z, g, |f| {
-            let d = Complex64::new(1.0, -1.0) / f.sqrt_omega;
+            let d = Complex64::new(f.inv_sqrt_omega, -f.inv_sqrt_omega);
             (d * a, [d])
         });
     },

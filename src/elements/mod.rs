@@ -35,7 +35,11 @@ use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
 /// Quantities that depend only on the frequency, computed once per spectrum and shared by every element.
+///
+/// The reciprocals are there because a division costs several multiplications: an element's hot loop multiplies
+/// by them instead of dividing by ω or √ω at every evaluation. Build one with [`FreqPoint::from_hz`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct FreqPoint {
     /// Angular frequency ω = 2πf in rad/s.
     pub omega: f64,
@@ -43,17 +47,30 @@ pub struct FreqPoint {
     pub ln_omega: f64,
     /// √ω.
     pub sqrt_omega: f64,
+    /// 1/ω.
+    pub inv_omega: f64,
+    /// 1/√ω.
+    pub inv_sqrt_omega: f64,
 }
 
 impl FreqPoint {
-    /// Precomputes ω, ln ω and √ω for a frequency in Hz.
+    /// Precomputes ω, ln ω, √ω and their reciprocals for a frequency in Hz.
+    ///
+    /// ```
+    /// let f = eisfit::elements::FreqPoint::from_hz(1.0);
+    /// assert!((f.omega - std::f64::consts::TAU).abs() < 1e-15);
+    /// assert!((f.inv_sqrt_omega * f.sqrt_omega - 1.0).abs() < 1e-15);
+    /// ```
     #[must_use]
     pub fn from_hz(freq_hz: f64) -> Self {
         let omega = std::f64::consts::TAU * freq_hz;
+        let sqrt_omega = omega.sqrt();
         FreqPoint {
             omega,
             ln_omega: omega.ln(),
-            sqrt_omega: omega.sqrt(),
+            sqrt_omega,
+            inv_omega: 1.0 / omega,
+            inv_sqrt_omega: 1.0 / sqrt_omega,
         }
     }
 

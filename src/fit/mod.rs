@@ -52,12 +52,12 @@ pub use report::{FitReport, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
 pub use weighting::Weighting;
 
-use crate::circuit::{Circuit, CircuitError, Evaluator};
+use crate::circuit::{Circuit, CircuitError};
 use crate::spectrum::{Spectrum, SpectrumError};
 use levenberg_marquardt::{LevenbergMarquardt, TerminationReason};
 use nalgebra::DVector;
 use options::{into_bounds, nudge_inside, prepare, resolve};
-use problem::Problem;
+use problem::{Problem, Workspace};
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use transform::Transform;
@@ -151,21 +151,42 @@ struct Context<'a> {
     transforms: Vec<Transform>,
     bounds: Vec<(f64, f64)>,
     max_evaluations: usize,
+    /// Buffers of finished local runs, reused by the next run or the statistics on any thread.
+    spare: std::sync::Mutex<Vec<Workspace>>,
 }
 
 impl Context<'_> {
+    /// A workspace for this circuit and spectrum: a spare one when there is one, else a new one.
+    fn workspace(&self) -> Workspace {
+        let spare = self.spare.lock().ok().and_then(|mut v| v.pop());
+        spare.unwrap_or_else(|| Workspace::new(self.circuit, self.spectrum.freq_hz(), self.free.len()))
+    }
+
+    /// Keeps `ws` for the next run.
+    fn give_back(&self, ws: Workspace) {
+        if let Ok(mut v) = self.spare.lock() {
+            v.push(ws);
+        }
+    }
+
     /// The statistics of the fitted spectrum at `params`.
     fn stats(&self, params: &[f64]) -> report::Stats {
-        report::compute(&report::StatsInput {
-            circuit: self.circuit,
-            freq_hz: self.spectrum.freq_hz(),
-            data: self.spectrum.z(),
-            w_re: &self.w_re,
-            w_im: &self.w_im,
-            params,
-            free: &self.free,
-            bounds: &self.bounds,
-        })
+        let mut ws = self.workspace();
+        let stats = report::compute(
+            &report::StatsInput {
+                circuit: self.circuit,
+                freq_hz: self.spectrum.freq_hz(),
+                data: self.spectrum.z(),
+                w_re: &self.w_re,
+                w_im: &self.w_im,
+                params,
+                free: &self.free,
+                bounds: &self.bounds,
+            },
+            &mut ws,
+        );
+        self.give_back(ws);
+        stats
     }
 
     fn local(&self, start: &[f64]) -> LocalFit {
@@ -192,13 +213,12 @@ impl Context<'_> {
                 .zip(&self.transforms)
                 .map(|(&i, t)| t.to_internal(full[i])),
         );
-        let ev = Evaluator::new(self.circuit, self.spectrum.freq_hz());
         let problem = Problem::new(
-            ev,
+            self.workspace(),
             self.spectrum.z(),
             &self.w_re,
             &self.w_im,
-            full,
+            &full,
             &self.free,
             &self.transforms,
             x0,
@@ -210,12 +230,15 @@ impl Context<'_> {
             .with_gtol(1e-12)
             .with_patience(budget.div_ceil(n + 1).max(1));
         let (problem, report) = problem.minimize(&lm);
+        let (n_iterations, n_evaluations) = (problem.n_jacobians.get(), problem.n_residuals.get());
+        let (params, ws) = problem.finish();
+        self.give_back(ws);
         LocalFit {
-            params: problem.full_params(),
+            params,
             objective: 2.0 * report.objective_function,
             termination: report.termination,
-            n_iterations: problem.n_jacobians.get(),
-            n_evaluations: problem.n_residuals.get(),
+            n_iterations,
+            n_evaluations,
         }
     }
 }
@@ -281,6 +304,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         transforms,
         bounds: setup.bounds.clone(),
         max_evaluations: options.max_evaluations,
+        spare: std::sync::Mutex::new(Vec::new()),
     };
 
     // The first starts: user values where given, guessed values elsewhere, fixed values where fixed; one per

@@ -3,7 +3,7 @@
 
 use super::qr::Compressor;
 use super::transform::Transform;
-use crate::circuit::Evaluator;
+use crate::circuit::{Circuit, Evaluator};
 use levenberg_marquardt::{LeastSquaresProblem, LevenbergMarquardt, MinimizationReport};
 use nalgebra::{Const, DMatrix, DVector, Dyn, Owned, SMatrix, SVector};
 use num_complex::Complex64;
@@ -18,26 +18,47 @@ use std::cell::{Cell, RefCell};
 /// 89 iterations to crawl back; with this cap it needs 16 and ends at the same minimum.
 pub(crate) const MAX_STEP: f64 = std::f64::consts::LN_10 * 2.0;
 
-/// Scratch buffers for one evaluation.
+/// Buffers for evaluating one (circuit, spectrum, free-parameter set): the compiled evaluator, the model and its
+/// Jacobian, the weighted residual and the compression workspace. Building one compiles the circuit and allocates;
+/// a fit keeps them (see `Context::workspace`) for its next local run and for its statistics.
 #[derive(Debug)]
-struct Scratch {
-    ev: Evaluator,
+pub(crate) struct Workspace {
+    pub(crate) ev: Evaluator,
     full: Vec<f64>,
-    z: Vec<Complex64>,
-    jac: Vec<Complex64>,
-    /// The weighted residual, overwritten by Qᵀr during compression.
+    pub(crate) z: Vec<Complex64>,
+    pub(crate) jac: Vec<Complex64>,
+    /// The weighted residual (overwritten by Qᵀr when Householder compression is used).
     r: Vec<f64>,
-    qr: Compressor,
+    pub(crate) qr: Compressor,
     /// R of the last compression (n × n, column-major).
-    rmat: Vec<f64>,
-    /// r̃ = [Qₙᵀr; ‖r⊥‖] of the last compression.
+    pub(crate) rmat: Vec<f64>,
+    /// r̃ = [c; ρ] of the last compression.
     rt: Vec<f64>,
     /// Whether `rmat` belongs to the current parameters.
     fresh: bool,
 }
 
+impl Workspace {
+    /// Buffers for `circuit` at the frequencies `freq_hz` with `nx` free parameters.
+    pub(crate) fn new(circuit: &Circuit, freq_hz: &[f64], nx: usize) -> Self {
+        let nf = freq_hz.len();
+        let np = circuit.n_params();
+        Workspace {
+            ev: Evaluator::new(circuit, freq_hz),
+            full: vec![0.0; np],
+            z: vec![Complex64::new(0.0, 0.0); nf],
+            jac: vec![Complex64::new(0.0, 0.0); nf * np],
+            r: vec![0.0; 2 * nf],
+            qr: Compressor::new(2 * nf, nx),
+            rmat: vec![0.0; nx * nx],
+            rt: vec![0.0; nx + 1],
+            fresh: false,
+        }
+    }
+}
+
 /// Residuals r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ) …, w″ᵢ(Ẑ″ᵢ − Z″ᵢ) …] as a function of the internal free parameters x, handed to
-/// the solver in QR-compressed form (see [`super::qr`]): n + 1 residuals `[Qₙᵀr; ‖r⊥‖]` and the Jacobian `[R; 0]`,
+/// the solver in compressed form (see [`super::qr`]): n + 1 residuals `[c; ρ]` and the Jacobian `[R; 0]`,
 /// which give the solver the same objective, gradient and Gauss–Newton matrix as the 2N stacked rows at a
 /// fraction of its per-iteration cost. Every evaluation therefore computes the analytic Jacobian too.
 #[derive(Debug)]
@@ -49,7 +70,7 @@ pub(crate) struct Problem<'a> {
     free: &'a [usize],
     transforms: &'a [Transform],
     x: DVector<f64>,
-    scratch: RefCell<Scratch>,
+    scratch: RefCell<Workspace>,
     /// x at the last Jacobian evaluation, i.e. the solver's current accepted point; empty before the first.
     anchor: RefCell<Vec<f64>>,
     /// Jacobian evaluations, one per LM iteration.
@@ -59,20 +80,22 @@ pub(crate) struct Problem<'a> {
 }
 
 impl<'a> Problem<'a> {
+    /// The problem at the start `full` (every parameter, external values; the free ones are overwritten from
+    /// `x0`), evaluated with the buffers of `ws`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        ev: Evaluator,
+        mut ws: Workspace,
         data: &'a [Complex64],
         w_re: &'a [f64],
         w_im: &'a [f64],
-        full: Vec<f64>,
+        full: &[f64],
         free: &'a [usize],
         transforms: &'a [Transform],
         x0: DVector<f64>,
     ) -> Self {
-        let nf = data.len();
-        let np = full.len();
         let nx = free.len();
+        debug_assert!(ws.full.len() == full.len() && ws.z.len() == data.len() && ws.rt.len() == nx + 1);
+        ws.full.copy_from_slice(full);
         let mut p = Problem {
             data,
             w_re,
@@ -80,17 +103,7 @@ impl<'a> Problem<'a> {
             free,
             transforms,
             x: x0.clone(),
-            scratch: RefCell::new(Scratch {
-                ev,
-                full,
-                z: vec![Complex64::new(0.0, 0.0); nf],
-                jac: vec![Complex64::new(0.0, 0.0); nf * np],
-                r: vec![0.0; 2 * nf],
-                qr: Compressor::new(2 * nf, nx),
-                rmat: vec![0.0; nx * nx],
-                rt: vec![0.0; nx + 1],
-                fresh: false,
-            }),
+            scratch: RefCell::new(ws),
             anchor: RefCell::new(Vec::with_capacity(nx)),
             n_jacobians: Cell::new(0),
             n_residuals: Cell::new(0),
@@ -99,14 +112,15 @@ impl<'a> Problem<'a> {
         p
     }
 
-    /// The full external parameter vector at the current x.
-    pub(crate) fn full_params(&self) -> Vec<f64> {
-        self.scratch.borrow().full.clone()
+    /// The full external parameter vector at the current x, and the buffers back.
+    pub(crate) fn finish(self) -> (Vec<f64>, Workspace) {
+        let ws = self.scratch.into_inner();
+        (ws.full.clone(), ws)
     }
 
     /// Evaluates the weighted residual and Jacobian at the current x and compresses them into `rt` and `rmat`.
-    fn evaluate(&self, s: &mut Scratch) {
-        let Scratch {
+    fn evaluate(&self, s: &mut Workspace) {
+        let Workspace {
             ev,
             full,
             z,
@@ -150,7 +164,10 @@ impl<'a> Problem<'a> {
                 *v = 0.0;
             }
         }
-        qr.compress(r, rmat, rt);
+        // The normal equations when they are well enough conditioned (nearly always), Householder otherwise.
+        if !qr.compress_normal(r, rmat, rt) {
+            qr.compress(r, rmat, rt);
+        }
         *fresh = true;
     }
 

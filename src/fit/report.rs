@@ -1,6 +1,7 @@
 //! The result of a fit: parameter estimates with uncertainties, goodness-of-fit statistics and diagnostics.
 
-use crate::circuit::{Circuit, Evaluator};
+use super::problem::Workspace;
+use crate::circuit::Circuit;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
@@ -177,14 +178,12 @@ fn t_quantile_975(dof: usize) -> f64 {
 }
 
 #[allow(clippy::needless_range_loop)] // i indexes four parallel arrays
-pub(crate) fn compute(inp: &StatsInput) -> Stats {
+pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     let n = inp.data.len();
     let np = inp.params.len();
     let k = inp.free.len();
-    let mut ev = Evaluator::new(inp.circuit, inp.freq_hz);
-    let mut z = vec![Complex64::new(0.0, 0.0); n];
-    let mut jac = vec![Complex64::new(0.0, 0.0); n * np];
-    ev.impedance_and_jacobian(inp.params, &mut z, &mut jac);
+    ws.ev.impedance_and_jacobian(inp.params, &mut ws.z, &mut ws.jac);
+    let (z, jac) = (&ws.z, &ws.jac);
 
     let mut chi2 = 0.0;
     let mut pseudo = 0.0;
@@ -217,7 +216,7 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
     if k > 0 && dof > 0 {
         // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD of R is
         // much cheaper than that of the 2N × k matrix.
-        let mut qr = super::qr::Compressor::new(n_res, k);
+        let qr = &mut ws.qr;
         let a = qr.matrix_mut();
         for (c, &p) in inp.free.iter().enumerate() {
             let (re, im) = a[c * n_res..(c + 1) * n_res].split_at_mut(n);
@@ -237,9 +236,9 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
                     *v *= inv;
                 }
             }
-            let mut rmat = vec![0.0; k * k];
-            qr.r_factor(&mut rmat);
-            let svd = DMatrix::from_column_slice(k, k, &rmat).svd(false, true);
+            let rmat = &mut ws.rmat;
+            qr.r_factor(rmat);
+            let svd = DMatrix::from_column_slice(k, k, rmat).svd(false, true);
             let sv = &svd.singular_values;
             let smax = sv.max();
             let smin = sv.min();
@@ -280,7 +279,7 @@ pub(crate) fn compute(inp: &StatsInput) -> Stats {
             _ => None,
         };
         let (lo, hi) = inp.bounds[i];
-        let at_bound = free_pos.is_some() && near_bound(value, lo, hi, &jac[i * n..(i + 1) * n], &z);
+        let at_bound = free_pos.is_some() && near_bound(value, lo, hi, &jac[i * n..(i + 1) * n], z);
         if at_bound {
             warnings.push(format!("{} = {value:.6e} is at a bound ({lo}, {hi})", names[i]));
         }

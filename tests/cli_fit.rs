@@ -661,3 +661,61 @@ fn sequential_fit_tracks_a_cell_over_cycles() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v[0].get("warm_started").is_none());
 }
+
+#[test]
+fn a_batch_larger_than_an_output_round_comes_out_complete_and_in_input_order() {
+    // The CLI fits files in rounds of 64 and writes each round while fitting the next: 150 files, three kinds
+    // (two spectra and an unreadable file in the second round), must come out as if written at once.
+    let dir = tempfile::tempdir().unwrap();
+    let a = simulated(dir.path(), "a.csv", "R0-p(R1,C1)", "R0=5,R1=50,C1=2e-6", "0.002");
+    let b = simulated(dir.path(), "b.csv", "R0-p(R1,C1)", "R0=5,R1=80,C1=2e-6", "0.002");
+    let mut files = Vec::new();
+    let mut expected_r1 = Vec::new();
+    for k in 0..150 {
+        let p = dir.path().join(format!("f{k:03}.csv"));
+        if k == 70 {
+            std::fs::write(&p, "not a spectrum\n").unwrap();
+        } else {
+            let (src, r1) = if k % 3 == 0 { (&b, 80.0) } else { (&a, 50.0) };
+            std::fs::copy(src, &p).unwrap();
+            expected_r1.push((p.display().to_string(), r1));
+        }
+        files.push(p.display().to_string());
+    }
+    let run = |output: &str| {
+        let out = eisfit()
+            .arg("fit")
+            .args(&files)
+            .args(["--circuit", "R0-p(R1,C1)", "--output", output])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "the unreadable file fails the batch");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            stderr.contains("f070.csv") && stderr.contains("149 converged"),
+            "{stderr}"
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let fits = json.as_array().unwrap();
+    assert_eq!(fits.len(), expected_r1.len());
+    for (fit, (file, r1)) in fits.iter().zip(&expected_r1) {
+        assert_eq!(fit["file"].as_str(), Some(file.as_str()));
+        let got = fit["parameters"][1]["value"].as_f64().unwrap();
+        assert!((got - r1).abs() < 0.02 * r1, "{file}: R1 = {got}, expected about {r1}");
+    }
+    let csv = run("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + expected_r1.len());
+    assert!(lines[0].starts_with("file,sweep,converged"));
+    for (line, (file, _)) in lines[1..].iter().zip(&expected_r1) {
+        assert!(line.starts_with(&format!("{file},0,true,")), "{line}");
+    }
+    let table = run("table");
+    let labels: Vec<usize> = expected_r1
+        .iter()
+        .map(|(f, _)| table.find(&format!("{f} (sweep 0)")).unwrap())
+        .collect();
+    assert!(labels.windows(2).all(|w| w[0] < w[1]), "tables out of order");
+}

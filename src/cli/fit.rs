@@ -59,7 +59,14 @@ struct Job {
     result: Result<FitReport, String>,
     /// With `--sequential`: whether the fit started from the previous result.
     warm_started: Option<bool>,
+    /// The job's part of the output (a JSON array element, a table or a CSV row), rendered by the thread that
+    /// fitted it; empty for a failed job.
+    rendered: Vec<u8>,
 }
+
+/// Files fitted per round. While the pool fits one round, this thread writes the output of the previous one, so
+/// writing overlaps fitting, and a batch of any size holds only two rounds of spectra and reports in memory.
+const FILE_ROUND: usize = 64;
 
 /// Runs `eisfit fit`.
 pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
@@ -67,6 +74,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let options = args.fit.options(&circuit)?;
     let reader = args.fit.reader()?;
     let started = Instant::now();
+    let colour = use_colour();
 
     let progress = (args.files.len() > 3 && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(args.files.len() as u64);
@@ -76,64 +84,78 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         );
         pb
     });
-    // Files in parallel; the results come back in input order.
-    let per_file: Vec<Vec<Job>> = args
-        .files
-        .par_iter()
-        .map(|path| {
-            let jobs = fit_file(
-                path,
-                &circuit,
-                (!args.sequential).then_some(&options),
-                reader,
-                args.fit.sweep,
-            );
-            if let Some(pb) = &progress {
-                pb.inc(1);
+    // Files in parallel; the results come back in input order. Each is rendered where it was fitted.
+    let fit_files = |files: &[PathBuf], options: Option<&FitOptions>| -> anyhow::Result<Vec<Job>> {
+        let per_file: Vec<Vec<Job>> = files
+            .par_iter()
+            .map(|path| {
+                let mut jobs = fit_file(path, &circuit, options, reader, args.fit.sweep);
+                if options.is_some() {
+                    for j in &mut jobs {
+                        render(j, args.output, colour)?;
+                    }
+                }
+                if let Some(pb) = &progress {
+                    pb.inc(1);
+                }
+                Ok(jobs)
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(per_file.into_iter().flatten().collect())
+    };
+
+    let mut out = super::stdout();
+    let mut output = Output::new(args.output);
+    let mut summary = Summary::default();
+    let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>| {
+        output.write(out, jobs)?;
+        summary.count(jobs);
+        if let Some(plot) = &args.plot {
+            for job in jobs {
+                if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
+                    let path = numbered(plot, summary.plotted);
+                    summary.plotted += 1;
+                    write_plot(&path, s, &circuit, r, &job.file)?;
+                    eprintln!("wrote {}", path.display());
+                }
             }
-            jobs
-        })
-        .collect();
+        }
+        anyhow::Ok(())
+    };
+    if args.sequential {
+        // Every spectrum first (read in parallel), then the fits in order, then the output.
+        let mut jobs = fit_files(&args.files, None)?;
+        fit_in_order(&mut jobs, &circuit, &options);
+        jobs.par_iter_mut().try_for_each(|j| render(j, args.output, colour))?;
+        emit(&jobs, &mut out)?;
+    } else {
+        let mut done: Vec<Job> = Vec::new();
+        for round in args.files.chunks(FILE_ROUND) {
+            let mut next: anyhow::Result<Vec<Job>> = Ok(Vec::new());
+            // The pool fits this round while this thread writes the last one.
+            let written = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| next = fit_files(round, Some(&options)));
+                emit(&done, &mut out)
+            });
+            written?;
+            done = next?;
+        }
+        emit(&done, &mut out)?;
+    }
+    output.finish(&mut out)?;
+    out.flush().context("writing to stdout")?;
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    let mut jobs: Vec<Job> = per_file.into_iter().flatten().collect();
-    if args.sequential {
-        fit_in_order(&mut jobs, &circuit, &options);
-    }
 
-    let mut out = super::stdout();
-    write_results(&mut out, &jobs, args.output)?;
-    out.flush().context("writing to stdout")?;
-
-    if let Some(plot) = &args.plot {
-        let fitted: Vec<&Job> = jobs.iter().filter(|j| j.result.is_ok()).collect();
-        for (k, job) in fitted.iter().enumerate() {
-            let path = numbered(plot, k);
-            if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
-                write_plot(&path, s, &circuit, r, &job.file)?;
-                eprintln!("wrote {}", path.display());
-            }
-        }
+    for e in &summary.errors {
+        eprintln!("error: {e}");
     }
-
-    let n_ok = jobs
-        .iter()
-        .filter(|j| matches!(&j.result, Ok(r) if r.converged))
-        .count();
-    let n_nc = jobs
-        .iter()
-        .filter(|j| matches!(&j.result, Ok(r) if !r.converged))
-        .count();
-    let n_err = jobs.len() - n_ok - n_nc;
-    for j in jobs.iter().filter(|j| j.result.is_err()) {
-        if let Err(e) = &j.result {
-            eprintln!("error: {e}");
-        }
-    }
+    let n_err = summary.errors.len();
+    let (n_ok, n_nc) = (summary.converged, summary.not_converged);
     eprintln!(
         "{} spectra: {n_ok} converged, {n_nc} not converged, {n_err} failed, in {:.3} s",
-        jobs.len(),
+        n_ok + n_nc + n_err,
         started.elapsed().as_secs_f64()
     );
     Ok(if n_err > 0 {
@@ -143,6 +165,28 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Counts over the jobs written so far.
+#[derive(Default)]
+struct Summary {
+    converged: usize,
+    not_converged: usize,
+    errors: Vec<String>,
+    /// Plots written.
+    plotted: usize,
+}
+
+impl Summary {
+    fn count(&mut self, jobs: &[Job]) {
+        for j in jobs {
+            match &j.result {
+                Ok(r) if r.converged => self.converged += 1,
+                Ok(_) => self.not_converged += 1,
+                Err(e) => self.errors.push(e.clone()),
+            }
+        }
+    }
 }
 
 /// Reads `path` and fits each selected sweep with `options`; with `None` (sequential mode) the sweeps are only
@@ -169,6 +213,7 @@ fn fit_file(
                     format!("{shown}: {msg}")
                 }),
                 warm_started: None,
+                rendered: Vec::new(),
             }]
         }
         Ok(sweeps) => sweeps
@@ -184,6 +229,7 @@ fn fit_file(
                     spectrum: Some(s),
                     result,
                     warm_started: None,
+                    rendered: Vec::new(),
                 }
             })
             .collect(),
@@ -207,70 +253,44 @@ fn fit_in_order(jobs: &mut [Job], circuit: &Circuit, options: &FitOptions) {
     }
 }
 
-fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> anyhow::Result<()> {
-    match format {
-        OutputFormat::Json => {
-            // Reports are rendered in parallel (for a batch the JSON costs about as much as reading the files), a
-            // block at a time into buffers that are reused, so that memory stays warm; the array around them is
-            // written here, in input order.
-            let mut array = JsonArray::default();
-            // One buffer per report of a block, reused from block to block.
-            let mut buffers: Vec<Vec<u8>> = Vec::new();
-            for block in jobs.chunks(JSON_BLOCK) {
-                buffers.resize_with(block.len(), || Vec::with_capacity(16 * 1024));
-                block
-                    .par_iter()
-                    .zip(buffers.par_iter_mut())
-                    .try_for_each(|(j, buf)| match &j.result {
-                        Ok(r) => json_element(
-                            &FitOutput {
-                                file: j.file.display().to_string(),
-                                sweep: j.sweep,
-                                warm_started: j.warm_started,
-                                report: r,
-                            },
-                            buf,
-                        ),
-                        Err(_) => Ok(()),
-                    })?;
-                for (j, buf) in block.iter().zip(&buffers) {
-                    if j.result.is_ok() {
-                        array.push(out, buf)?;
-                    }
-                }
+/// The CSV columns before the parameters.
+const CSV_COLUMNS: [&str; 10] = [
+    "file",
+    "sweep",
+    "converged",
+    "chi2",
+    "reduced_chi2",
+    "pseudo_chi2",
+    "aic",
+    "bic",
+    "n_points",
+    "n_iterations",
+];
+
+/// Renders a fitted job's part of the output into `job.rendered`: its JSON array element, its table, or its CSV
+/// row (without the header). A failed job renders nothing.
+fn render(job: &mut Job, format: OutputFormat, colour: bool) -> anyhow::Result<()> {
+    let mut buf = std::mem::take(&mut job.rendered);
+    buf.clear();
+    if let Ok(r) = &job.result {
+        match format {
+            OutputFormat::Json => json_element(
+                &FitOutput {
+                    file: job.file.display().to_string(),
+                    sweep: job.sweep,
+                    warm_started: job.warm_started,
+                    report: r,
+                },
+                &mut buf,
+            )?,
+            OutputFormat::Table => {
+                let label = format!("{} (sweep {})", job.file.display(), job.sweep);
+                buf.extend_from_slice(fit_table(&label, r, colour).as_bytes());
             }
-            array.finish(out)?;
-        }
-        OutputFormat::Csv => {
-            let first = jobs.iter().find_map(|j| j.result.as_ref().ok());
-            let mut w = csv::Writer::from_writer(out);
-            let mut header = vec![
-                "file",
-                "sweep",
-                "converged",
-                "chi2",
-                "reduced_chi2",
-                "pseudo_chi2",
-                "aic",
-                "bic",
-                "n_points",
-                "n_iterations",
-            ]
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>();
-            if let Some(r) = first {
-                for p in &r.parameters {
-                    header.push(p.name.clone());
-                    header.push(format!("{}_stderr", p.name));
-                }
-            }
-            w.write_record(&header)?;
-            for j in jobs {
-                let Ok(r) = &j.result else { continue };
+            OutputFormat::Csv => {
                 let mut row = vec![
-                    j.file.display().to_string(),
-                    j.sweep.to_string(),
+                    job.file.display().to_string(),
+                    job.sweep.to_string(),
                     r.converged.to_string(),
                     r.chi2.to_string(),
                     r.reduced_chi2.to_string(),
@@ -284,32 +304,85 @@ fn write_results(out: &mut impl Write, jobs: &[Job], format: OutputFormat) -> an
                     row.push(p.value.to_string());
                     row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
                 }
-                w.write_record(&row)?;
-            }
-            w.flush()?;
-        }
-        OutputFormat::Table => {
-            let colour = use_colour();
-            let tables: Vec<Option<String>> = jobs
-                .par_iter()
-                .map(|j| {
-                    j.result.as_ref().ok().map(|r| {
-                        let label = format!("{} (sweep {})", j.file.display(), j.sweep);
-                        fit_table(&label, r, colour)
-                    })
-                })
-                .collect();
-            for (k, t) in tables.iter().enumerate() {
-                if let Some(t) = t {
-                    if k > 0 {
-                        writeln!(out)?;
-                    }
-                    write!(out, "{t}")?;
-                }
+                buf = csv_record(&row, buf)?;
             }
         }
     }
+    job.rendered = buf;
     Ok(())
+}
+
+/// One CSV record, as `csv::Writer` writes it, appended to `buf`.
+fn csv_record(fields: &[String], buf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(buf);
+    w.write_record(fields)?;
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("rendering CSV: {}", e.error()))
+}
+
+/// The output stream of `eisfit fit`, written a round of jobs at a time, in input order.
+struct Output {
+    format: OutputFormat,
+    json: JsonArray,
+    /// CSV: whether the header is out (it is written before the first row, from that fit's parameters).
+    csv_header: bool,
+    /// Jobs seen, failed ones included (a table after the first job is preceded by a blank line).
+    seen: usize,
+}
+
+impl Output {
+    fn new(format: OutputFormat) -> Self {
+        Output {
+            format,
+            json: JsonArray::default(),
+            csv_header: false,
+            seen: 0,
+        }
+    }
+
+    fn write(&mut self, out: &mut impl Write, jobs: &[Job]) -> anyhow::Result<()> {
+        for j in jobs {
+            let k = self.seen;
+            self.seen += 1;
+            let Ok(r) = &j.result else { continue };
+            match self.format {
+                OutputFormat::Json => self.json.push(out, &j.rendered)?,
+                OutputFormat::Table => {
+                    if k > 0 {
+                        writeln!(out)?;
+                    }
+                    out.write_all(&j.rendered)?;
+                }
+                OutputFormat::Csv => {
+                    if !self.csv_header {
+                        self.header(out, Some(r))?;
+                    }
+                    out.write_all(&j.rendered)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn header(&mut self, out: &mut impl Write, first: Option<&FitReport>) -> anyhow::Result<()> {
+        let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| (*c).to_string()).collect();
+        for p in first.map(|r| r.parameters.as_slice()).unwrap_or_default() {
+            header.push(p.name.clone());
+            header.push(format!("{}_stderr", p.name));
+        }
+        out.write_all(&csv_record(&header, Vec::new())?)?;
+        self.csv_header = true;
+        Ok(())
+    }
+
+    fn finish(mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        match self.format {
+            OutputFormat::Json => self.json.finish(out)?,
+            OutputFormat::Csv if !self.csv_header => self.header(out, None)?,
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// Writes elements made by [`json_element`] as a pretty-printed array with a final line break: the same bytes as
@@ -330,9 +403,6 @@ impl JsonArray {
         out.write_all(if self.started { b"\n]\n" } else { b"[]\n" })
     }
 }
-
-/// How many JSON reports are rendered at once.
-const JSON_BLOCK: usize = 64;
 
 /// Writes `value` as one element of the pretty-printed JSON array into `buf` (cleared first): the bytes
 /// `serde_json::to_writer_pretty` writes for it inside an array, that is indented by one level.

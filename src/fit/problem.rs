@@ -139,13 +139,6 @@ impl<'a> Problem<'a> {
             re[i] = self.w_re[i] * d.re;
             im[i] = self.w_im[i] * d.im;
         }
-        // A trial point where the model is not finite (an element pushed outside its domain) gets a huge but
-        // finite residual, so LM rejects the step and shrinks its trust region instead of stopping.
-        for v in r.iter_mut() {
-            if !v.is_finite() {
-                *v = 1e100;
-            }
-        }
         let a = qr.matrix_mut();
         let rows = 2 * n;
         for (col, (&p, t)) in self.free.iter().zip(self.transforms).enumerate() {
@@ -158,14 +151,23 @@ impl<'a> Problem<'a> {
                 aim[i] = self.w_im[i] * src[i].im * dpdx;
             }
         }
-        // A derivative that overflows carries no usable direction.
-        for v in a.iter_mut() {
-            if !v.is_finite() {
-                *v = 0.0;
-            }
-        }
-        // The normal equations when they are well enough conditioned (nearly always), Householder otherwise.
+        // The normal equations when they are well enough conditioned (nearly always), Householder otherwise. The
+        // normal equations also decline any non-finite entry (their sums are then not finite), so only then are
+        // the values cleaned up.
         if !qr.compress_normal(r, rmat, rt) {
+            // A trial point where the model is not finite (an element pushed outside its domain) gets a huge but
+            // finite residual, so LM rejects the step and shrinks its trust region instead of stopping.
+            for v in r.iter_mut() {
+                if !v.is_finite() {
+                    *v = 1e100;
+                }
+            }
+            // A derivative that overflows carries no usable direction.
+            for v in qr.matrix_mut().iter_mut() {
+                if !v.is_finite() {
+                    *v = 0.0;
+                }
+            }
             qr.compress(r, rmat, rt);
         }
         *fresh = true;

@@ -58,9 +58,9 @@ impl Compressor {
 
     /// Compresses through the normal equations without touching the matrix: R from the Cholesky factorisation of
     /// the column-scaled JᵀJ, `c = R⁻ᵀJᵀr`, `ρ = √(‖r‖² − ‖c‖²)`, written like [`Compressor::compress`] writes
-    /// them (`r` is left as it is). Returns `false`, having written nothing usable, when a column is zero or
-    /// not finite, a sum overflows, or a pivot falls below [`MIN_PIVOT`]; the caller then uses
-    /// [`Compressor::compress`] on the same matrix.
+    /// them (`r` is left as it is). Returns `false`, having written nothing usable, when a column is zero, an
+    /// entry of the matrix or of `r` is not finite, a sum overflows, or a pivot falls below [`MIN_PIVOT`]; the
+    /// caller then uses [`Compressor::compress`] on the same matrix.
     pub(crate) fn compress_normal(&mut self, r: &[f64], r_out: &mut [f64], rt_out: &mut [f64]) -> bool {
         let (m, n) = (self.m, self.n);
         debug_assert!(r.len() == m && r_out.len() == n * n && rt_out.len() == n + 1);
@@ -365,6 +365,12 @@ mod tests {
         assert!(compress_normal(3, 2, &close, &r[..3]).is_none());
         let huge = [1e200, 2e200, -1e200, 1.0, 0.0, 1.0];
         assert!(compress_normal(3, 2, &huge, &r[..3]).is_none());
+        let nan = [1.0, f64::NAN, 3.0, 1.0, 0.0, 1.0];
+        assert!(compress_normal(3, 2, &nan, &r[..3]).is_none());
+        let good = [1.0, 2.0, 3.0, 1.0, 0.0, 1.0];
+        assert!(compress_normal(3, 2, &good, &[1.0, f64::INFINITY, 0.0]).is_none());
+        assert!(compress_normal(3, 2, &good, &[1.0, f64::NAN, 0.0]).is_none());
+        assert!(compress_normal(3, 2, &good, &[1.0, 2.0, 0.0]).is_some());
         // The fallback handles them all.
         check(3, 2, &close, &r[..3], &[1.0, -1.0]);
     }

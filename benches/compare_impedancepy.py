@@ -12,9 +12,9 @@ For each bench spectrum it fits
   * the same scipy call on a plain numpy model of the circuit (the fair optimizer baseline of the bench's
     RESULTS.md: scipy TRF without impedance.py's string-built model);
   * eisfit with automatic start values (default options, adaptive multi-start), timed the same way;
-each eisfit batch once on one thread (RAYON_NUM_THREADS=1) and once on all cores. It prints the times, the
-ratios, and the largest parameter difference between impedance.py and eisfit (from the same start), both
-relative and in units of eisfit's standard errors. The last two columns say which of the two stopped closer to
+each eisfit batch once on one CPU (RAYON_NUM_THREADS=1, pinned with taskset) and once on all cores, with the
+JSON written to a file. It prints the times, the ratios, and the largest parameter difference between
+impedance.py and eisfit (from the same start), both relative and in units of eisfit's standard errors. The last two columns say which of the two stopped closer to
 the exact minimum: "RSS excess" is impedance.py's residual sum of squares relative to eisfit's (positive: eisfit
 is lower), and "eisfit polished" how far scipy's MINPACK LM (tolerances 1e-15) moves eisfit's parameters.
 
@@ -94,7 +94,12 @@ def polish(s, start):
 
 
 def eisfit_batch(s, batch, extra, threads=None):
-    """Seconds per spectrum of one `eisfit fit` process over `batch` copies of the file, and the first fit."""
+    """Seconds per spectrum of one `eisfit fit` process over `batch` copies of the file, and the first fit.
+
+    The JSON goes to a file, as in `eisfit fit ... > fits.json`: a pipe read by this script would time the
+    script's reading too. With `threads=1` the process is also pinned to one CPU (`taskset`, where available),
+    since eisfit's main thread writes the output while the pool fits.
+    """
     tmp = tempfile.mkdtemp(prefix="eisfit-cmp-")
     try:
         src = os.path.join(SPEC, s["file"])
@@ -107,12 +112,17 @@ def eisfit_batch(s, batch, extra, threads=None):
         env = dict(os.environ)
         if threads:
             env["RAYON_NUM_THREADS"] = str(threads)
-        t = time.perf_counter()
-        out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        elapsed = time.perf_counter() - t
+            if threads == 1 and shutil.which("taskset"):
+                cmd = ["taskset", "-c", "0", *cmd]
+        result = os.path.join(tmp, "fits.json")
+        with open(result, "w") as sink:
+            t = time.perf_counter()
+            out = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, env=env)
+            elapsed = time.perf_counter() - t
         if out.returncode not in (0, 1):
             raise RuntimeError(out.stderr)
-        fits = json.loads(out.stdout)
+        with open(result) as f:
+            fits = json.load(f)
         return elapsed / batch, fits[0]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -147,6 +147,8 @@ struct Context<'a> {
     spectrum: &'a Spectrum,
     w_re: Vec<f64>,
     w_im: Vec<f64>,
+    /// `w_re` and `w_im` as the real and imaginary parts of one complex weight per point.
+    w: Vec<num_complex::Complex64>,
     free: Vec<usize>,
     transforms: Vec<Transform>,
     bounds: Vec<(f64, f64)>,
@@ -216,8 +218,7 @@ impl Context<'_> {
         let problem = Problem::new(
             self.workspace(),
             self.spectrum.z(),
-            &self.w_re,
-            &self.w_im,
+            &self.w,
             &full,
             &self.free,
             &self.transforms,
@@ -295,11 +296,17 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         .iter()
         .map(|&i| Transform::for_bounds(setup.bounds[i].0, setup.bounds[i].1))
         .collect();
+    let w = w_re
+        .iter()
+        .zip(&w_im)
+        .map(|(&re, &im)| num_complex::Complex64::new(re, im))
+        .collect();
     let ctx = Context {
         circuit,
         spectrum: &data,
         w_re,
         w_im,
+        w,
         free,
         transforms,
         bounds: setup.bounds.clone(),

@@ -57,15 +57,15 @@ impl Workspace {
     }
 }
 
-/// Residuals r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ) …, w″ᵢ(Ẑ″ᵢ − Z″ᵢ) …] as a function of the internal free parameters x, handed to
+/// Residuals r = [w′ᵢ(Ẑ′ᵢ − Z′ᵢ), w″ᵢ(Ẑ″ᵢ − Z″ᵢ), …] as a function of the internal free parameters x, handed to
 /// the solver in compressed form (see [`super::qr`]): n + 1 residuals `[c; ρ]` and the Jacobian `[R; 0]`,
 /// which give the solver the same objective, gradient and Gauss–Newton matrix as the 2N stacked rows at a
 /// fraction of its per-iteration cost. Every evaluation therefore computes the analytic Jacobian too.
 #[derive(Debug)]
 pub(crate) struct Problem<'a> {
     data: &'a [Complex64],
-    w_re: &'a [f64],
-    w_im: &'a [f64],
+    /// Weights of the real and imaginary parts, as the real and imaginary parts of one complex number.
+    w: &'a [Complex64],
     /// Indices of the free parameters in the full parameter vector.
     free: &'a [usize],
     transforms: &'a [Transform],
@@ -86,8 +86,7 @@ impl<'a> Problem<'a> {
     pub(crate) fn new(
         mut ws: Workspace,
         data: &'a [Complex64],
-        w_re: &'a [f64],
-        w_im: &'a [f64],
+        w: &'a [Complex64],
         full: &[f64],
         free: &'a [usize],
         transforms: &'a [Transform],
@@ -98,8 +97,7 @@ impl<'a> Problem<'a> {
         ws.full.copy_from_slice(full);
         let mut p = Problem {
             data,
-            w_re,
-            w_im,
+            w,
             free,
             transforms,
             x: x0.clone(),
@@ -133,22 +131,23 @@ impl<'a> Problem<'a> {
         } = s;
         ev.impedance_and_jacobian(full, z, jac);
         let n = self.data.len();
-        let (re, im) = r.split_at_mut(n);
-        for i in 0..n {
+        // The rows are interleaved, real and imaginary part of each point side by side: the order of the rows
+        // changes neither JᵀJ nor Jᵀr nor ‖r‖, and this order is the memory layout of the complex model and
+        // Jacobian, so both loops below work on pairs of lanes without shuffling.
+        for (i, rr) in r.chunks_exact_mut(2).enumerate() {
             let d = z[i] - self.data[i];
-            re[i] = self.w_re[i] * d.re;
-            im[i] = self.w_im[i] * d.im;
+            rr[0] = self.w[i].re * d.re;
+            rr[1] = self.w[i].im * d.im;
         }
         let a = qr.matrix_mut();
         let rows = 2 * n;
         for (col, (&p, t)) in self.free.iter().zip(self.transforms).enumerate() {
             let dpdx = t.derivative(self.x[col]);
             let src = &jac[p * n..(p + 1) * n];
-            // Column-major storage: column `col` is one contiguous slice, real rows then imaginary rows.
-            let (are, aim) = a[col * rows..(col + 1) * rows].split_at_mut(n);
-            for i in 0..n {
-                are[i] = self.w_re[i] * src[i].re * dpdx;
-                aim[i] = self.w_im[i] * src[i].im * dpdx;
+            // Column-major storage: column `col` is one contiguous slice.
+            for ((aa, s), w) in a[col * rows..(col + 1) * rows].chunks_exact_mut(2).zip(src).zip(self.w) {
+                aa[0] = w.re * dpdx * s.re;
+                aa[1] = w.im * dpdx * s.im;
             }
         }
         // The normal equations when they are well enough conditioned (nearly always), Householder otherwise. The

@@ -93,8 +93,9 @@ def polish(s, start):
     return r.x
 
 
-def eisfit_batch(s, batch, extra, threads=None):
-    """Seconds per spectrum of one `eisfit fit` process over `batch` copies of the file, and the first fit.
+def eisfit_batch(s, batch, extra, threads=None, runs=3):
+    """Seconds per spectrum of one `eisfit fit` process over `batch` copies of the file (the median of `runs`
+    processes), and the first fit.
 
     The JSON goes to a file, as in `eisfit fit ... > fits.json`: a pipe read by this script would time the
     script's reading too. With `threads=1` the process is also pinned to one CPU (`taskset`, where available),
@@ -115,15 +116,17 @@ def eisfit_batch(s, batch, extra, threads=None):
             if threads == 1 and shutil.which("taskset"):
                 cmd = ["taskset", "-c", "0", *cmd]
         result = os.path.join(tmp, "fits.json")
-        with open(result, "w") as sink:
-            t = time.perf_counter()
-            out = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, env=env)
-            elapsed = time.perf_counter() - t
-        if out.returncode not in (0, 1):
-            raise RuntimeError(out.stderr)
+        times = []
+        for _ in range(runs):
+            with open(result, "w") as sink:
+                t = time.perf_counter()
+                out = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, env=env)
+                times.append(time.perf_counter() - t)
+            if out.returncode not in (0, 1):
+                raise RuntimeError(out.stderr)
         with open(result) as f:
             fits = json.load(f)
-        return elapsed / batch, fits[0]
+        return statistics.median(times) / batch, fits[0]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

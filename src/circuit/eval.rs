@@ -14,7 +14,7 @@
 //! evaluation allocates.
 
 use super::{Circuit, Node};
-use crate::elements::{EvalFn, FreqPoint};
+use crate::elements::{ElementKind, EvalFn, FreqPoint};
 use num_complex::Complex64;
 
 const ZERO: Complex64 = Complex64::new(0.0, 0.0);
@@ -47,6 +47,8 @@ enum Op {
 #[derive(Debug, Clone, Copy)]
 struct CompiledElement {
     eval: EvalFn,
+    /// Resistors and capacitors in a parallel group give their admittance without a division per frequency.
+    kind: ElementKind,
     /// Offset of the element's first parameter in the parameter slice.
     offset: usize,
     n_params: usize,
@@ -141,6 +143,7 @@ impl Evaluator {
                 let idx = self.ops.len();
                 self.elems.push(CompiledElement {
                     eval: e.kind().eval_fn(),
+                    kind: e.kind(),
                     offset: *offset,
                     n_params: n,
                     node: idx,
@@ -205,9 +208,39 @@ impl Evaluator {
                     out.fill(ZERO);
                     for &c in &self.children[s..e] {
                         let ys = &mut self.node_y[c * nf..(c + 1) * nf];
-                        for ((o, zc), y) in out.iter_mut().zip(&done[c * nf..(c + 1) * nf]).zip(ys) {
-                            *y = admittance(*zc);
-                            *o += *y;
+                        // 1/R is one division for all frequencies and jωC none; anything else, or a value
+                        // outside the normal range, goes through `admittance`.
+                        let direct = match self.ops[c] {
+                            Op::Element(k) => {
+                                let el = &self.elems[k];
+                                let v = params[el.offset];
+                                match el.kind {
+                                    ElementKind::R if v > 0.0 && v.is_finite() => Some((1.0 / v, false)),
+                                    ElementKind::C if v > 0.0 && v < 1e100 => Some((v, true)),
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        match direct {
+                            Some((g, false)) => {
+                                for (o, y) in out.iter_mut().zip(ys) {
+                                    *y = Complex64::new(g, 0.0);
+                                    *o += *y;
+                                }
+                            }
+                            Some((cap, true)) => {
+                                for ((o, y), f) in out.iter_mut().zip(ys).zip(&self.freqs) {
+                                    *y = Complex64::new(0.0, f.omega * cap);
+                                    *o += *y;
+                                }
+                            }
+                            None => {
+                                for ((o, zc), y) in out.iter_mut().zip(&done[c * nf..(c + 1) * nf]).zip(ys) {
+                                    *y = admittance(*zc);
+                                    *o += *y;
+                                }
+                            }
                         }
                     }
                     for o in out.iter_mut() {

@@ -145,6 +145,19 @@ fn series_and_parallel_identities() {
     for (x, y) in a.iter().zip(&b) {
         assert!((x - y).norm() < 1e-10 * y.norm());
     }
+    // A shorted branch shorts its group, whichever way the evaluator forms the branch's admittance (directly for
+    // R and C, by division otherwise), and its derivative passes through; an enormous capacitance is a short too.
+    let mut ev = Evaluator::new(&par, &freq);
+    let mut z = vec![c(0.0, 0.0); freq.len()];
+    let mut jac = vec![c(0.0, 0.0); 2 * freq.len()];
+    for p in [[0.0, 1e-3], [5.0, 1e300], [5.0, f64::INFINITY]] {
+        ev.impedance_and_jacobian(&p, &mut z, &mut jac);
+        assert!(z.iter().all(|z| z.norm() < 1e-200), "{p:?}: {z:?}");
+        assert!(jac.iter().all(|j| !j.re.is_nan() && !j.im.is_nan()), "{p:?}: {jac:?}");
+    }
+    let shorted: Circuit = "p(R0,CPE0)".parse().unwrap();
+    let z = shorted.impedance(&[0.0, 1e-5, 0.9], &freq).unwrap();
+    assert!(z.iter().all(|z| z.norm() < 1e-200));
     // Wrong lengths are errors, not panics.
     assert!(matches!(
         rc.impedance(&[1.0], &freq),

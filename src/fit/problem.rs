@@ -18,6 +18,10 @@ use std::cell::{Cell, RefCell};
 /// 89 iterations to crawl back; with this cap it needs 16 and ends at the same minimum.
 pub(crate) const MAX_STEP: f64 = std::f64::consts::LN_10 * 2.0;
 
+/// Relative increase of ‖r‖² over the anchor's beyond which a trial point is certainly rejected by the solver
+/// (see [`Problem::evaluate`]).
+const SURE_REJECTION: f64 = 1e-10;
+
 /// Buffers for evaluating one (circuit, spectrum, free-parameter set): the compiled evaluator, the model and its
 /// Jacobian, the weighted residual and the compression workspace. Building one compiles the circuit and allocates;
 /// a fit keeps them (see `Context::workspace`) for its next local run and for its statistics.
@@ -73,6 +77,9 @@ pub(crate) struct Problem<'a> {
     scratch: RefCell<Workspace>,
     /// x at the last Jacobian evaluation, i.e. the solver's current accepted point; empty before the first.
     anchor: RefCell<Vec<f64>>,
+    /// ‖r‖² at the anchor (infinite before the first Jacobian): a trial point whose ‖r‖² exceeds it by more
+    /// than [`SURE_REJECTION`] is one the solver rejects, so its residual is not compressed.
+    anchor_ss: Cell<f64>,
     /// Jacobian evaluations, one per LM iteration.
     pub(crate) n_jacobians: Cell<usize>,
     /// Residual evaluations (a trial step rejected by [`MAX_STEP`] is not evaluated and not counted).
@@ -103,6 +110,7 @@ impl<'a> Problem<'a> {
             x: x0.clone(),
             scratch: RefCell::new(ws),
             anchor: RefCell::new(Vec::with_capacity(nx)),
+            anchor_ss: Cell::new(f64::INFINITY),
             n_jacobians: Cell::new(0),
             n_residuals: Cell::new(0),
         };
@@ -117,7 +125,13 @@ impl<'a> Problem<'a> {
     }
 
     /// Evaluates the weighted residual and Jacobian at the current x and compresses them into `rt` and `rmat`.
-    fn evaluate(&self, s: &mut Workspace) {
+    ///
+    /// With `trial`, a point whose ‖r‖² is above the anchor's by more than [`SURE_REJECTION`] is not compressed:
+    /// `rt` gets `[0, …, 0, ‖r‖]`, which has the right norm. The solver accepts a step only when the objective
+    /// decreases (its ratio of actual to predicted reduction must reach 10⁻⁴, and the predicted reduction is never
+    /// negative), so it only reads that norm and discards the vector; the margin is far above the rounding by
+    /// which its norm of `rt` can differ from this one.
+    fn evaluate(&self, s: &mut Workspace, trial: bool) {
         let Workspace {
             ev,
             full,
@@ -138,6 +152,17 @@ impl<'a> Problem<'a> {
             let d = z[i] - self.data[i];
             rr[0] = self.w[i].re * d.re;
             rr[1] = self.w[i].im * d.im;
+        }
+        if trial {
+            let ss = super::qr::dot(r, r);
+            if !(ss <= self.anchor_ss.get() * (1.0 + SURE_REJECTION)) {
+                rt.fill(0.0);
+                let last = rt.len() - 1;
+                // A non-finite model gets a huge but finite norm, so the step is rejected like any other.
+                rt[last] = if ss.is_finite() { ss.sqrt() } else { 1e100 };
+                *fresh = false;
+                return;
+            }
         }
         let a = qr.matrix_mut();
         let rows = 2 * n;
@@ -180,7 +205,7 @@ impl<'a> Problem<'a> {
             s.fresh = false;
         } else {
             self.n_residuals.set(self.n_residuals.get() + 1);
-            self.evaluate(&mut self.scratch.borrow_mut());
+            self.evaluate(&mut self.scratch.borrow_mut(), true);
         }
         std::cell::Ref::map(self.scratch.borrow(), |s| s.rt.as_slice())
     }
@@ -190,8 +215,9 @@ impl<'a> Problem<'a> {
         self.n_jacobians.set(self.n_jacobians.get() + 1);
         // The solver asks for the Jacobian right after the residuals at the same point; R is cached from there.
         if !self.scratch.borrow().fresh {
-            self.evaluate(&mut self.scratch.borrow_mut());
+            self.evaluate(&mut self.scratch.borrow_mut(), false);
         }
+        self.anchor_ss.set(self.scratch.borrow().rt.iter().map(|v| v * v).sum());
         let mut a = self.anchor.borrow_mut();
         a.clear();
         a.extend(self.x.iter());

@@ -188,7 +188,7 @@ fn reflect(v: &[f64], tau: f64, x: &mut [f64]) {
 /// Σ aᵢbᵢ with four independent partial sums, so the additions pipeline (and vectorise) instead of waiting on
 /// each other.
 #[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
     let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
     let (ra, rb) = (ca.remainder(), cb.remainder());

@@ -155,7 +155,7 @@ impl<'a> Problem<'a> {
         }
         if trial {
             let ss = super::qr::dot(r, r);
-            if !(ss <= self.anchor_ss.get() * (1.0 + SURE_REJECTION)) {
+            if ss.is_nan() || ss > self.anchor_ss.get() * (1.0 + SURE_REJECTION) {
                 rt.fill(0.0);
                 let last = rt.len() - 1;
                 // A non-finite model gets a huge but finite norm, so the step is rejected like any other.

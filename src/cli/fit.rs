@@ -108,19 +108,29 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let mut output = Output::new(args.output);
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>| {
-        output.write(out, jobs)?;
-        summary.count(jobs);
-        if let Some(plot) = &args.plot {
-            for job in jobs {
-                if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
-                    let path = numbered(plot, summary.plotted);
-                    summary.plotted += 1;
-                    write_plot(&path, s, &circuit, r, &job.file)?;
-                    eprintln!("wrote {}", path.display());
+        let mut body = |out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>| {
+            output.write(out, jobs)?;
+            summary.count(jobs);
+            if let Some(plot) = &args.plot {
+                for job in jobs {
+                    if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
+                        let path = numbered(plot, summary.plotted);
+                        summary.plotted += 1;
+                        write_plot(&path, s, &circuit, r, &job.file)?;
+                        eprintln!("wrote {}", path.display());
+                    }
                 }
             }
+            anyhow::Ok(())
+        };
+        match &progress {
+            // The bar is on a terminal: hide it while this round goes out, so the two do not interleave.
+            Some(pb) => pb.suspend(|| {
+                body(out)?;
+                out.flush().context("writing to stdout")
+            }),
+            None => body(out),
         }
-        anyhow::Ok(())
     };
     if args.sequential {
         // Every spectrum first (read in parallel), then the fits in order, then the output.
@@ -142,11 +152,11 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         }
         emit(&done, &mut out)?;
     }
-    output.finish(&mut out)?;
-    out.flush().context("writing to stdout")?;
-    if let Some(pb) = progress {
+    if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
+    output.finish(&mut out)?;
+    out.flush().context("writing to stdout")?;
 
     for e in &summary.errors {
         eprintln!("error: {e}");

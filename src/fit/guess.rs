@@ -102,29 +102,58 @@ pub fn analyze(spectrum: &Spectrum) -> Features {
     // Columns: R∞, Voigt k, 1/C, L, and the data b as a last column, so that one matrix product gives both AᵀA
     // and Aᵀb. Rows: weighted real parts, then weighted imaginary parts.
     let ncol = nt + 3;
-    let mut a = nalgebra::DMatrix::<f64>::zeros(2 * n, ncol + 1);
-    for i in 0..n {
-        let w = TAU * f[i];
-        let wt = 1.0 / z[i].norm().max(1e-300);
-        a[(i, ncol)] = z[i].re * wt;
-        a[(n + i, ncol)] = z[i].im * wt;
-        a[(i, 0)] = wt;
-        for (k, &t) in taus.iter().enumerate() {
-            let d = 1.0 + (w * t).powi(2);
-            a[(i, 1 + k)] = wt / d;
-            a[(n + i, 1 + k)] = -wt * w * t / d;
+    let rows = 2 * n;
+    let omega: Vec<f64> = f.iter().map(|f| TAU * f).collect();
+    let wts: Vec<f64> = z.iter().map(|z| 1.0 / z.norm().max(1e-300)).collect();
+    let mut a = nalgebra::DMatrix::<f64>::zeros(rows, ncol + 1);
+    {
+        // Filled column by column (the matrix is column-major), one division per point and τ.
+        let cols = a.as_mut_slice();
+        // Real rows, then imaginary rows, of column c.
+        fn column(cols: &mut [f64], c: usize, n: usize) -> (&mut [f64], &mut [f64]) {
+            cols[c * 2 * n..(c + 1) * 2 * n].split_at_mut(n)
         }
-        a[(n + i, nt + 1)] = -wt / w; // 1/(jωC) = −j·(1/C)/ω
-        a[(n + i, nt + 2)] = wt * w; // jωL
+        column(cols, 0, n).0.copy_from_slice(&wts);
+        for (k, &t) in taus.iter().enumerate() {
+            let (re, im) = column(cols, 1 + k, n);
+            for i in 0..n {
+                let wt = omega[i] * t;
+                let v = wts[i] / (1.0 + wt * wt);
+                re[i] = v;
+                im[i] = -v * wt;
+            }
+        }
+        let (_, im) = column(cols, nt + 1, n);
+        for i in 0..n {
+            im[i] = -wts[i] / omega[i]; // 1/(jωC) = −j·(1/C)/ω
+        }
+        let (_, im) = column(cols, nt + 2, n);
+        for i in 0..n {
+            im[i] = wts[i] * omega[i]; // jωL
+        }
+        let (re, im) = column(cols, ncol, n);
+        for i in 0..n {
+            re[i] = z[i].re * wts[i];
+            im[i] = z[i].im * wts[i];
+        }
     }
     // Columns are scaled to unit norm so that the solver sees a well-conditioned problem.
-    let norms: Vec<f64> = (0..ncol).map(|c| a.column(c).norm().max(1e-300)).collect();
-    for (c, nrm) in norms.iter().enumerate() {
-        a.column_mut(c).scale_mut(1.0 / nrm);
+    let norms: Vec<f64> = a
+        .as_slice()
+        .chunks_exact(rows)
+        .take(ncol)
+        .map(|c| c.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-300))
+        .collect();
+    for (col, nrm) in a.as_mut_slice().chunks_exact_mut(rows).zip(&norms) {
+        let inv = 1.0 / nrm;
+        for v in col {
+            *v *= inv;
+        }
     }
-    // `transpose() * a` goes through nalgebra's blocked matrix product, several times faster than `tr_mul`'s
-    // column dot products on this 2N × (nt + 4) matrix; the Gram matrix is most of the analysis' time.
-    let gram = a.transpose() * &a;
+    // Aᵀ as a strided view of A's storage (no transposed copy) times A goes through nalgebra's blocked matrix
+    // product, several times faster than `tr_mul`'s column dot products on this 2N × (nt + 4) matrix.
+    let at = nalgebra::DMatrixView::from_slice_with_strides(a.as_slice(), ncol + 1, rows, rows, 1);
+    let gram = at * &a;
     let g = gram.view((0, 0), (ncol, ncol)).into_owned();
     let h = gram.view((0, ncol), (ncol, 1)).column(0).into_owned();
     let x = nnls::nnls_normal(&g, &h);

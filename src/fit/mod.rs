@@ -8,8 +8,9 @@
 //! two-sided ones, so every trial point is feasible; one iteration changes such a coordinate by at most ln 100, so
 //! a parameter the start barely constrains cannot be thrown decades away in one step. The Jacobian is the
 //! circuit's analytic ∂Z/∂p, chained through the transforms; no finite differences are taken. The solver is
-//! handed the problem in QR-compressed form (n + 1 rows with the same objective, gradient and JᵀJ as the 2N
-//! stacked residuals), which makes its iterations cheap without changing its steps.
+//! handed the problem in compressed form (n + 1 rows with the same objective, gradient and JᵀJ as the 2N
+//! stacked residuals, from a Cholesky factorisation of JᵀJ, or Householder QR when that is ill-conditioned), which
+//! makes its iterations cheap without changing its steps.
 //!
 //! Without user start values, [`guess`] derives them from the spectrum's shape (high-frequency intercept, arc
 //! diameters and apex frequencies, low-frequency tails), and the fit then runs from that start plus

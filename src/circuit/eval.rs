@@ -269,25 +269,19 @@ impl Evaluator {
                 let (lo, hi) = self.chain.split_at_mut(c * nf + nf);
                 let child = &mut lo[c * nf..];
                 let yc = &self.node_y[c * nf..(c + 1) * nf];
-                if src == UNIT {
-                    for i in 0..nf {
-                        // Y = ∞ (a shorted child): Z_parent ≈ Z_child and the derivative passes through unchanged.
-                        child[i] = if yc[i].re.is_infinite() {
-                            Complex64::new(1.0, 0.0)
-                        } else {
-                            let r = zk[i] * yc[i];
-                            r * r
-                        };
-                    }
-                } else {
+                for i in 0..nf {
+                    // Y = ∞ (a shorted child): Z_parent ≈ Z_child and the derivative passes through unchanged.
+                    child[i] = if yc[i].re.is_infinite() {
+                        Complex64::new(1.0, 0.0)
+                    } else {
+                        let r = zk[i] * yc[i];
+                        r * r
+                    };
+                }
+                if src != UNIT {
                     let parent = &hi[(src - c - 1) * nf..(src - c) * nf];
-                    for i in 0..nf {
-                        child[i] = if yc[i].re.is_infinite() {
-                            parent[i]
-                        } else {
-                            let r = zk[i] * yc[i];
-                            parent[i] * (r * r)
-                        };
+                    for (ch, p) in child.iter_mut().zip(parent) {
+                        *ch *= p;
                     }
                 }
             }

@@ -146,9 +146,7 @@ struct LocalFit {
 struct Context<'a> {
     circuit: &'a Circuit,
     spectrum: &'a Spectrum,
-    w_re: Vec<f64>,
-    w_im: Vec<f64>,
-    /// `w_re` and `w_im` as the real and imaginary parts of one complex weight per point.
+    /// The weights of each point's real and imaginary residual, as the parts of one complex number.
     w: Vec<num_complex::Complex64>,
     free: Vec<usize>,
     transforms: Vec<Transform>,
@@ -180,8 +178,7 @@ impl Context<'_> {
                 circuit: self.circuit,
                 freq_hz: self.spectrum.freq_hz(),
                 data: self.spectrum.z(),
-                w_re: &self.w_re,
-                w_im: &self.w_im,
+                w: &self.w,
                 params,
                 free: &self.free,
                 bounds: &self.bounds,
@@ -305,8 +302,6 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let ctx = Context {
         circuit,
         spectrum: &data,
-        w_re,
-        w_im,
         w,
         free,
         transforms,

@@ -121,8 +121,8 @@ pub(crate) struct StatsInput<'a> {
     pub circuit: &'a Circuit,
     pub freq_hz: &'a [f64],
     pub data: &'a [Complex64],
-    pub w_re: &'a [f64],
-    pub w_im: &'a [f64],
+    /// Weights of the real and imaginary residuals, as the parts of one complex number per point.
+    pub w: &'a [Complex64],
     pub params: &'a [f64],
     pub free: &'a [usize],
     pub bounds: &'a [(f64, f64)],
@@ -191,7 +191,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     let mut residuals = Vec::with_capacity(n);
     for i in 0..n {
         let d = inp.data[i] - z[i];
-        chi2 += (inp.w_re[i] * d.re).powi(2) + (inp.w_im[i] * d.im).powi(2);
+        chi2 += (inp.w[i].re * d.re).powi(2) + (inp.w[i].im * d.im).powi(2);
         let m2 = z[i].norm_sqr().max(f64::MIN_POSITIVE);
         pseudo += d.norm_sqr() / m2;
         sq += d.norm_sqr();
@@ -221,8 +221,8 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
         for (c, &p) in inp.free.iter().enumerate() {
             let (re, im) = a[c * n_res..(c + 1) * n_res].split_at_mut(n);
             for i in 0..n {
-                re[i] = inp.w_re[i] * jac[p * n + i].re;
-                im[i] = inp.w_im[i] * jac[p * n + i].im;
+                re[i] = inp.w[i].re * jac[p * n + i].re;
+                im[i] = inp.w[i].im * jac[p * n + i].im;
             }
         }
         let scale: Vec<f64> = a

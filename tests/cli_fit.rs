@@ -697,9 +697,17 @@ fn a_batch_larger_than_an_output_round_comes_out_complete_and_in_input_order() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let text = run("json");
+    let json: Value = serde_json::from_str(&text).unwrap();
     let fits = json.as_array().unwrap();
     assert_eq!(fits.len(), expected_r1.len());
+    // One fit per line between the brackets.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), fits.len() + 2);
+    for (line, fit) in lines[1..lines.len() - 1].iter().zip(fits) {
+        let one: Value = serde_json::from_str(line.trim_end_matches(',')).unwrap();
+        assert_eq!(one["file"], fit["file"]);
+    }
     for (fit, (file, r1)) in fits.iter().zip(&expected_r1) {
         assert_eq!(fit["file"].as_str(), Some(file.as_str()));
         let got = fit["parameters"][1]["value"].as_f64().unwrap();

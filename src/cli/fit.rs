@@ -64,8 +64,9 @@ struct Job {
     rendered: Vec<u8>,
 }
 
-/// Files fitted per round. While the pool fits one round, this thread writes the output of the previous one, so
-/// writing overlaps fitting, and a batch of any size holds only two rounds of spectra and reports in memory.
+/// Files fitted per round. While the pool fits one round, one of its threads writes the output of the previous one
+/// and then helps with the fits, so writing overlaps fitting, and a batch of any size holds only two rounds of
+/// spectra and reports in memory.
 const FILE_ROUND: usize = 64;
 
 /// Runs `eisfit fit`.
@@ -104,11 +105,13 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         Ok(per_file.into_iter().flatten().collect())
     };
 
-    let mut out = super::stdout();
+    // Not `super::stdout()`: the output is written from a pool thread (below), and a stdout lock cannot move
+    // between threads. Block-buffered all the same.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let mut output = Output::new(args.output);
     let mut summary = Summary::default();
-    let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>| {
-        let mut body = |out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>| {
+    let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
+        let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
             output.write(out, jobs)?;
             summary.count(jobs);
             if let Some(plot) = &args.plot {
@@ -142,8 +145,9 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let mut done: Vec<Job> = Vec::new();
         for round in args.files.chunks(FILE_ROUND) {
             let mut next: anyhow::Result<Vec<Job>> = Ok(Vec::new());
-            // The pool fits this round while this thread writes the last one.
-            let written = rayon::in_place_scope(|scope| {
+            // One pool thread writes the last round while the others fit this one, and joins them when it is
+            // done: the writer is one of the pool's threads, not an extra one competing with them for the cores.
+            let written = rayon::scope(|scope| {
                 scope.spawn(|_| next = fit_files(round, Some(&options)));
                 emit(&done, &mut out)
             });

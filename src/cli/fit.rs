@@ -105,9 +105,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         Ok(per_file.into_iter().flatten().collect())
     };
 
-    // Not `super::stdout()`: the output is written from a pool thread (below), and a stdout lock cannot move
-    // between threads. Block-buffered all the same.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let mut out = super::stdout();
     let mut output = Output::new(args.output);
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
@@ -463,8 +461,9 @@ fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file:
 mod tests {
     use super::*;
 
-    /// Our JSON array of `values`, and each value as serde_json writes it compactly.
-    fn both_ways(values: &[impl Serialize]) -> (String, Vec<String>) {
+    /// Our JSON array of `values` is one document equal to the array of `values`: `[`, each value on a line of
+    /// its own as serde_json writes it compactly, and `]`.
+    fn check_layout(values: &[impl Serialize]) {
         let mut ours = Vec::new();
         let mut array = JsonArray::default();
         for v in values {
@@ -473,13 +472,8 @@ mod tests {
             array.push(&mut ours, &buf).unwrap();
         }
         array.finish(&mut ours).unwrap();
-        let serde = values.iter().map(|v| serde_json::to_string(v).unwrap()).collect();
-        (String::from_utf8(ours).unwrap(), serde)
-    }
-
-    /// `ours` is one JSON document equal to the array of `values`, with `[`, one element per line and `]`.
-    fn check_layout(values: &[impl Serialize]) {
-        let (ours, serde) = both_ways(values);
+        let ours = String::from_utf8(ours).unwrap();
+        let serde: Vec<String> = values.iter().map(|v| serde_json::to_string(v).unwrap()).collect();
         // Both texts go through the same parser (serde_json's default one is not exact in the last digit).
         let parsed: serde_json::Value = serde_json::from_str(&ours).unwrap();
         let whole: serde_json::Value = serde_json::from_str(&serde_json::to_string(values).unwrap()).unwrap();

@@ -61,6 +61,7 @@ pub fn parse_assignments(option: &str, s: &str) -> anyhow::Result<Vec<(String, f
 
 /// Standard output, block-buffered: stdout's own line buffering costs a system call per line of JSON or CSV,
 /// which over a batch of fits took longer than the fits. Callers flush it at the end to see write errors.
-pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
-    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+/// Unlocked (each 64 KiB flush takes the lock), so `eisfit fit` can write it from a pool thread.
+pub fn stdout() -> std::io::BufWriter<std::io::Stdout> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())
 }

@@ -289,15 +289,10 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             free: free.len(),
         });
     }
-    let (w_re, w_im) = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
+    let w = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
     let transforms: Vec<Transform> = free
         .iter()
         .map(|&i| Transform::for_bounds(setup.bounds[i].0, setup.bounds[i].1))
-        .collect();
-    let w = w_re
-        .iter()
-        .zip(&w_im)
-        .map(|(&re, &im)| num_complex::Complex64::new(re, im))
         .collect();
     let ctx = Context {
         circuit,

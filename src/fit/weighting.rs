@@ -1,6 +1,7 @@
 //! Weighting schemes for the residuals.
 
 use crate::spectrum::Spectrum;
+use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
 /// How the real and imaginary residuals of each point are weighted.
@@ -57,28 +58,30 @@ impl std::fmt::Display for Weighting {
 }
 
 impl Weighting {
-    /// Per-point weights (w′, w″), or `None` for [`Weighting::Sigma`] on a spectrum without σ.
-    pub(crate) fn weights(self, s: &Spectrum) -> Option<(Vec<f64>, Vec<f64>)> {
+    /// Per-point weights of the real and imaginary residual, as the parts w′ + jw″ of one complex number, or
+    /// `None` for [`Weighting::Sigma`] on a spectrum without σ.
+    pub(crate) fn weights(self, s: &Spectrum) -> Option<Vec<Complex64>> {
         let z = s.z();
         // A floor keeps a part that is exactly zero from getting an infinite weight.
         let floor = |v: f64, m: f64| v.abs().max(1e-12 * m).max(f64::MIN_POSITIVE);
         Some(match self {
-            Weighting::Unit => (vec![1.0; z.len()], vec![1.0; z.len()]),
-            Weighting::Modulus => {
-                let w: Vec<f64> = z.iter().map(|z| 1.0 / floor(z.norm(), 1.0)).collect();
-                (w.clone(), w)
-            }
-            Weighting::Proportional => (
-                z.iter().map(|z| 1.0 / floor(z.re, z.norm())).collect(),
-                z.iter().map(|z| 1.0 / floor(z.im, z.norm())).collect(),
-            ),
-            Weighting::Sigma => {
-                let sig = s.sigma()?;
-                (
-                    sig.iter().map(|s| 1.0 / s.re).collect(),
-                    sig.iter().map(|s| 1.0 / s.im).collect(),
-                )
-            }
+            Weighting::Unit => vec![Complex64::new(1.0, 1.0); z.len()],
+            Weighting::Modulus => z
+                .iter()
+                .map(|z| {
+                    let w = 1.0 / floor(z.norm(), 1.0);
+                    Complex64::new(w, w)
+                })
+                .collect(),
+            Weighting::Proportional => z
+                .iter()
+                .map(|z| Complex64::new(1.0 / floor(z.re, z.norm()), 1.0 / floor(z.im, z.norm())))
+                .collect(),
+            Weighting::Sigma => s
+                .sigma()?
+                .iter()
+                .map(|s| Complex64::new(1.0 / s.re, 1.0 / s.im))
+                .collect(),
         })
     }
 }

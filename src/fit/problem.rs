@@ -31,6 +31,8 @@ pub(crate) struct Workspace {
     full: Vec<f64>,
     pub(crate) z: Vec<Complex64>,
     pub(crate) jac: Vec<Complex64>,
+    /// The parameters `z` and `jac` were last computed at (empty before the first evaluation).
+    model_at: Vec<f64>,
     /// The weighted residual (overwritten by Qᵀr when Householder compression is used).
     r: Vec<f64>,
     pub(crate) qr: Compressor,
@@ -52,11 +54,28 @@ impl Workspace {
             full: vec![0.0; np],
             z: vec![Complex64::new(0.0, 0.0); nf],
             jac: vec![Complex64::new(0.0, 0.0); nf * np],
+            model_at: Vec::with_capacity(np),
             r: vec![0.0; 2 * nf],
             qr: Compressor::new(2 * nf, nx),
             rmat: vec![0.0; nx * nx],
             rt: vec![0.0; nx + 1],
             fresh: false,
+        }
+    }
+
+    /// Computes Z and ∂Z/∂p at `params` into `z` and `jac`, unless they already hold exactly that point: the
+    /// statistics of a fit are taken at its final point, which the solver has usually just evaluated.
+    pub(crate) fn model_at(&mut self, params: &[f64]) {
+        let held = self.model_at.len() == params.len()
+            && self
+                .model_at
+                .iter()
+                .zip(params)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if !held {
+            self.ev.impedance_and_jacobian(params, &mut self.z, &mut self.jac);
+            self.model_at.clear();
+            self.model_at.extend_from_slice(params);
         }
     }
 }
@@ -137,6 +156,7 @@ impl<'a> Problem<'a> {
             full,
             z,
             jac,
+            model_at,
             r,
             qr,
             rmat,
@@ -144,6 +164,7 @@ impl<'a> Problem<'a> {
             fresh,
         } = s;
         ev.impedance_and_jacobian(full, z, jac);
+        model_at.clone_from(full);
         let n = self.data.len();
         // The rows are interleaved, real and imaginary part of each point side by side: the order of the rows
         // changes neither JᵀJ nor Jᵀr nor ‖r‖, and this order is the memory layout of the complex model and

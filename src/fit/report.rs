@@ -182,7 +182,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     let n = inp.data.len();
     let np = inp.params.len();
     let k = inp.free.len();
-    ws.ev.impedance_and_jacobian(inp.params, &mut ws.z, &mut ws.jac);
+    ws.model_at(inp.params);
     let (z, jac) = (&ws.z, &ws.jac);
 
     let mut chi2 = 0.0;

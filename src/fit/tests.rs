@@ -524,3 +524,71 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn statistics_match_a_fresh_evaluation_at_the_final_point() {
+    // The report reuses the model the solver computed last when that is the final point; a stale or altered model
+    // would change χ², the standard errors or the residuals here.
+    let cases: &[(&str, &[f64])] = &[
+        ("R0-p(R1,C1)-W1", &[15.0, 120.0, 2e-6, 40.0]),
+        ("R0-p(R1,CPE1)-p(R2,CPE2)", &[5.0, 8.0, 1.4e-6, 0.85, 6.0, 1.5e-5, 0.9]),
+    ];
+    for (c, p) in cases {
+        for (seed, weighting) in [(1, Weighting::Unit), (2, Weighting::Modulus)] {
+            let (circuit, s) = spectrum(c, p, 1e6, 0.1, 0.01, seed);
+            let options = FitOptions::default().with_weighting(weighting);
+            let r = fit(&circuit, &s, &options).unwrap();
+            assert!(r.converged, "{r}");
+            let params: Vec<f64> = r.parameters.iter().map(|e| e.value).collect();
+            let setup = resolve(&circuit, &options).unwrap();
+            let w = options.weighting.weights(&s).unwrap();
+            let free: Vec<usize> = (0..params.len()).collect();
+            let mut ws = Workspace::new(&circuit, s.freq_hz(), free.len());
+            let fresh = report::compute(
+                &report::StatsInput {
+                    circuit: &circuit,
+                    freq_hz: s.freq_hz(),
+                    data: s.z(),
+                    w: &w,
+                    params: &params,
+                    free: &free,
+                    bounds: &setup.bounds,
+                },
+                &mut ws,
+            );
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+            assert!(close(r.chi2, fresh.chi2), "{c}: χ² {} vs {}", r.chi2, fresh.chi2);
+            for (e, f) in r.parameters.iter().zip(&fresh.estimates) {
+                let (a, b) = (e.stderr.unwrap(), f.stderr.unwrap());
+                assert!(close(a, b), "{c}: stderr of {} {a} vs {b}", e.name);
+            }
+            for (a, b) in r.residuals.iter().zip(&fresh.residuals) {
+                assert!(
+                    close(a.real, b.real) && close(a.imag, b.imag),
+                    "{c}: residual at {} Hz",
+                    a.frequency_hz
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_workspace_model_follows_its_parameters() {
+    let (circuit, s) = spectrum("R0-p(R1,CPE1)", &[5.0, 80.0, 2e-6, 0.9], 1e6, 1.0, 0.0, 0);
+    let mut ws = Workspace::new(&circuit, s.freq_hz(), 4);
+    let (p1, p2) = ([5.0, 80.0, 2e-6, 0.9], [6.0, 70.0, 3e-6, 0.8]);
+    let mut z2 = vec![num_complex::Complex64::new(0.0, 0.0); s.len()];
+    crate::Evaluator::new(&circuit, s.freq_hz()).impedance(&p2, &mut z2);
+    ws.model_at(&p1);
+    assert!((ws.z[0] - s.z()[0]).norm() < 1e-9 * s.z()[0].norm());
+    // A new point is evaluated, and asking again for the same point keeps it.
+    for _ in 0..2 {
+        ws.model_at(&p2);
+        for (a, b) in ws.z.iter().zip(&z2) {
+            assert!((a - b).norm() <= 1e-12 * b.norm());
+        }
+    }
+    ws.model_at(&p1);
+    assert!((ws.z[0] - s.z()[0]).norm() < 1e-9 * s.z()[0].norm());
+}

@@ -180,8 +180,17 @@ fn serde_uses_the_string_notation() {
 // ------------------------------------------------------------------------------------------------------------
 
 /// A random tree shape: leaves are element kinds; groups alternate so the tree is already normalised.
+///
+/// A leaf is an element, or one time in four a resistor in parallel with a capacitor or a CPE (in either order),
+/// which the evaluator compiles into its fused pair.
 fn arb_tree() -> impl Strategy<Value = Node> {
-    let leaf = (0..ElementKind::ALL.len()).prop_map(|k| Node::Element(Element::new(ElementKind::ALL[k], "")));
+    let element = (0..ElementKind::ALL.len()).prop_map(|k| Node::Element(Element::new(ElementKind::ALL[k], "")));
+    let pair = (prop::bool::ANY, prop::bool::ANY).prop_map(|(cpe, swap)| {
+        let r = Node::Element(Element::new(ElementKind::R, ""));
+        let o = Node::Element(Element::new(if cpe { ElementKind::Cpe } else { ElementKind::C }, ""));
+        Node::Parallel(if swap { vec![o, r] } else { vec![r, o] })
+    });
+    let leaf = prop_oneof![3 => element, 1 => pair];
     leaf.prop_recursive(4, 12, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 2..4).prop_map(Node::Series),
@@ -230,6 +239,72 @@ fn params_for(circ: &Circuit, u: &[f64]) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// Z and the Jacobian of `circ` at `params`, with R‖C and R‖CPE pairs fused or evaluated as general parallel
+/// nodes.
+fn z_and_jacobian(circ: &Circuit, params: &[f64], freq: &[f64], pairs: bool) -> (Vec<Complex64>, Vec<Complex64>) {
+    let mut ev = Evaluator::build(circ, freq, pairs);
+    let mut z = vec![c(0.0, 0.0); freq.len()];
+    let mut jac = vec![c(0.0, 0.0); freq.len() * circ.n_params()];
+    ev.impedance_and_jacobian(params, &mut z, &mut jac);
+    (z, jac)
+}
+
+/// The pair's value `a` against the general evaluation's `b`, on the scale `scale` of the quantity (|Z|, or |Z|/|p|
+/// for ∂Z/∂p): equal to rounding wherever `b` is finite. Where it is not (a capacitance of 1e-200 F overflows
+/// 1/C), the pair may still give a finite value.
+fn same(a: Complex64, b: Complex64, scale: f64) -> bool {
+    let scale = if scale.is_finite() { scale } else { 0.0 };
+    !b.is_finite() || (a - b).norm() <= 1e-12 * (a.norm().max(b.norm()) + scale)
+}
+
+#[test]
+fn pairs_match_the_general_parallel_evaluation() {
+    let freq = [1e6, 3e4, 700.0, 11.0, 0.3, 0.01];
+    let circuits = [
+        "p(R1,C1)",
+        "p(C1,R1)",
+        "p(R1,CPE1)",
+        "p(CPE1,R1)",
+        "R0-p(R1,CPE1)-p(R2,CPE2)",
+        "R0-p(R1,C1)-W1",
+        "L0-p(CPE1,R1)-p(C2,R2)-CPE3",
+        "p(R0-p(R1,CPE1),C2)",
+        "p(R1,p(R2,CPE2)-W1,C3)",
+        "p(R1,C1,CPE1)",
+    ];
+    for text in circuits {
+        let circ: Circuit = text.parse().unwrap();
+        let mut sets: Vec<Vec<f64>> = [0.1, 0.5, 0.9]
+            .iter()
+            .map(|&u| params_for(&circ, &[u, 1.0 - u, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6]))
+            .collect();
+        // Values outside the range the fused formulas assume, or where they overflow: the pair falls back to the
+        // general evaluation.
+        let base = sets[1].clone();
+        for i in 0..circ.n_params() {
+            for bad in [0.0, -2.0, 1e-200, 1e300, f64::INFINITY, f64::NAN] {
+                let mut v = base.clone();
+                v[i] = bad;
+                sets.push(v);
+            }
+        }
+        for params in &sets {
+            let (z1, j1) = z_and_jacobian(&circ, params, &freq, true);
+            let (z2, j2) = z_and_jacobian(&circ, params, &freq, false);
+            for (a, b) in z1.iter().zip(&z2) {
+                assert!(same(*a, *b, 0.0), "{text} {params:?}: Z {a} vs {b}");
+            }
+            for (k, (a, b)) in j1.iter().zip(&j2).enumerate() {
+                let (p, i) = (k / freq.len(), k % freq.len());
+                let v = params[p].abs();
+                let scale = z2[i].norm() / if v > 0.0 && v.is_finite() { v } else { 1.0 };
+                let name = circ.params()[p].name();
+                assert!(same(*a, *b, scale), "{text} {params:?}: ∂Z/∂{name} {a} vs {b}");
+            }
+        }
+    }
 }
 
 proptest! {

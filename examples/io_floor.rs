@@ -10,9 +10,9 @@
 //! file, as the comparison script does); time it with `perf stat` or `time`.
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// Files per round, as in `eisfit fit`.
+/// Files per round: `FILE_ROUND` of `src/cli/fit.rs`, which is private to the binary; keep the two equal.
 const ROUND: usize = 64;
 
 fn main() {
@@ -37,7 +37,7 @@ fn main() {
 }
 
 /// The file's bytes, repeated or cut to `bytes`.
-fn report(path: &PathBuf, bytes: usize) -> Vec<u8> {
+fn report(path: &Path, bytes: usize) -> Vec<u8> {
     let data = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut r = Vec::with_capacity(bytes);
     while !data.is_empty() && r.len() < bytes {

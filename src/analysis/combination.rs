@@ -50,7 +50,7 @@ impl Combination {
         let stderr = report.covariance.as_ref().map(|cov| {
             let var: f64 = idx
                 .iter()
-                .flat_map(|(a, i)| idx.iter().map(move |(b, j)| a * b * cov[*i][*j]))
+                .flat_map(|(a, i)| idx.iter().map(move |(b, j)| a * b * cov[(*i, *j)]))
                 .sum();
             var.max(0.0).sqrt()
         });
@@ -172,7 +172,7 @@ mod tests {
         let sum: Combination = "s=R0+R1".parse().unwrap();
         let (v, e) = sum.evaluate(&circuit, &r).unwrap();
         approx::assert_relative_eq!(v, r.parameters[0].value + r.parameters[1].value);
-        let want = (cov[0][0] + cov[1][1] + 2.0 * cov[0][1]).sqrt();
+        let want = (cov[(0, 0)] + cov[(1, 1)] + 2.0 * cov[(0, 1)]).sqrt();
         approx::assert_relative_eq!(e.unwrap(), want, max_relative = 1e-12);
         let bad: Combination = "s=R9".parse().unwrap();
         assert!(matches!(

@@ -46,16 +46,18 @@ mod qr;
 mod report;
 mod series;
 mod transform;
+mod verdict;
 mod weighting;
 
 pub use options::FitOptions;
 pub use report::{FitReport, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
+pub use verdict::{FitWarning, Termination, Tolerance};
 pub use weighting::Weighting;
 
 use crate::circuit::{Circuit, CircuitError};
 use crate::spectrum::{Spectrum, SpectrumError};
-use levenberg_marquardt::{LevenbergMarquardt, TerminationReason};
+use levenberg_marquardt::LevenbergMarquardt;
 use nalgebra::DVector;
 use options::{into_bounds, nudge_inside, prepare, resolve};
 use problem::{Problem, Workspace};
@@ -137,7 +139,7 @@ pub enum FitError {
 struct LocalFit {
     params: Vec<f64>,
     objective: f64,
-    termination: TerminationReason,
+    termination: Termination,
     n_iterations: usize,
     n_evaluations: usize,
 }
@@ -235,34 +237,17 @@ impl Context<'_> {
         LocalFit {
             params,
             objective: 2.0 * report.objective_function,
-            termination: report.termination,
+            termination: Termination::from_solver(&report.termination),
             n_iterations,
             n_evaluations,
         }
     }
 }
 
-fn termination_text(t: &TerminationReason) -> String {
-    match t {
-        TerminationReason::Converged { ftol, xtol } => match (ftol, xtol) {
-            (true, true) => "converged (ftol and xtol)".into(),
-            (true, false) => "converged (ftol)".into(),
-            _ => "converged (xtol)".into(),
-        },
-        TerminationReason::Orthogonal => "converged (gtol: gradient orthogonal to residuals)".into(),
-        TerminationReason::ResidualsZero => "converged (residuals are zero)".into(),
-        TerminationReason::LostPatience => "stopped: maximum number of evaluations reached".into(),
-        TerminationReason::NoImprovementPossible(what) => format!("converged to machine precision ({what})"),
-        TerminationReason::Numerical(what) => format!("failed: non-finite values in {what}"),
-        TerminationReason::User(what) => format!("failed: {what} could not be evaluated"),
-        other => format!("failed: {other:?}"),
-    }
-}
-
-fn is_converged(t: &TerminationReason, objective: f64) -> bool {
+fn is_converged(t: Termination, objective: f64) -> bool {
     // Reaching machine precision before the tolerances is a converged fit too: the minimum is as exact as f64
     // can resolve it.
-    objective.is_finite() && (t.was_successful() || matches!(t, TerminationReason::NoImprovementPossible(_)))
+    objective.is_finite() && t.is_converged()
 }
 
 /// Fits `circuit` to `spectrum`.
@@ -327,7 +312,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         }
     }
     let score = |r: &LocalFit| {
-        if is_converged(&r.termination, r.objective) {
+        if is_converged(r.termination, r.objective) {
             r.objective
         } else {
             f64::INFINITY
@@ -343,7 +328,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     // depend on it. They are kept, and reported as they are when the first run wins unchanged.
     let judge = firsts.len() > 1 || (options.multistart > 0 && !options.multistart_forced && !ctx.free.is_empty());
     let first_stats =
-        (judge && is_converged(&runs[0].termination, runs[0].objective)).then(|| ctx.stats(&runs[0].params));
+        (judge && is_converged(runs[0].termination, runs[0].objective)).then(|| ctx.stats(&runs[0].params));
     let first_sound = first_stats.as_ref().is_some_and(report::Stats::is_clean);
     if firsts.len() > 1 {
         let full = options.max_evaluations.min(20 * (ctx.free.len() + 1));
@@ -371,7 +356,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let doubtful = if lead == 0 {
         !first_sound
     } else {
-        !is_converged(&runs[lead].termination, runs[lead].objective) || !ctx.stats(&runs[lead].params).is_clean()
+        !is_converged(runs[lead].termination, runs[lead].objective) || !ctx.stats(&runs[lead].params).is_clean()
     };
     if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
         let starts = random_starts(&firsts[lead], &ctx, options.multistart, options.seed);
@@ -395,7 +380,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let n_at_best = runs
         .iter()
         .filter(|r| {
-            is_converged(&r.termination, r.objective)
+            is_converged(r.termination, r.objective)
                 && (r.objective - best_obj).abs() <= 1e-6 * best_obj.abs().max(1e-300)
         })
         .count();
@@ -407,18 +392,20 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         Some(s) if best_idx == 0 && !moved => s,
         _ => ctx.stats(&params),
     };
-    let converged = is_converged(&best.termination, best.objective);
+    let converged = is_converged(best.termination, best.objective);
     let mut warnings = stats.warnings;
     if !converged {
         warnings.insert(
             0,
-            format!("the fit did not converge: {}", termination_text(&best.termination)),
+            FitWarning::NotConverged {
+                termination: best.termination,
+            },
         );
     }
     Ok(FitReport {
         circuit: circuit.to_string(),
         converged,
-        termination: termination_text(&best.termination),
+        termination: best.termination,
         parameters: stats.estimates,
         chi2: stats.chi2,
         reduced_chi2: stats.reduced_chi2,
@@ -433,7 +420,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         n_evaluations: best.n_evaluations,
         n_starts,
         n_starts_at_best: n_at_best,
-        weighting: options.weighting.to_string(),
+        weighting: options.weighting,
         covariance: stats.covariance,
         correlation: stats.correlation,
         residuals: stats.residuals,

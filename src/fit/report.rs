@@ -1,10 +1,12 @@
 //! The result of a fit: parameter estimates with uncertainties, goodness-of-fit statistics and diagnostics.
 
 use super::problem::Workspace;
+use super::verdict::{FitWarning, Termination};
+use super::Weighting;
 use crate::circuit::Circuit;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 
@@ -40,7 +42,8 @@ pub struct Residual {
     pub imag: f64,
 }
 
-/// Everything a fit found. Serialises to the JSON object of the CLI contract.
+/// Everything a fit found. Its serialisation is the JSON object of the CLI contract: the termination and the
+/// warnings as their sentences, the weighting by name, the matrices as arrays of rows.
 ///
 /// Statistics, with N points, n = 2N residuals, k free parameters and ν = n − k:
 /// - `chi2` = Σ rᵢ², the weighted sum of squares the fit minimised;
@@ -54,14 +57,14 @@ pub struct Residual {
 /// Standard errors come from Cov = s²·(JᵀWJ)⁻¹ with s² = χ²/ν, evaluated in the external parameters (so no
 /// delta-method step through the bound transforms is needed: the two agree to first order and this one is
 /// better conditioned near a bound).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FitReport {
     /// The circuit, impedance.py notation.
     pub circuit: String,
     /// Whether the optimiser met a convergence criterion with a finite objective.
     pub converged: bool,
     /// Why the optimiser stopped.
-    pub termination: String,
+    pub termination: Termination,
     /// Fitted parameters, in the circuit's order.
     pub parameters: Vec<ParameterEstimate>,
     /// Weighted sum of squared residuals.
@@ -91,15 +94,34 @@ pub struct FitReport {
     /// How many converged starts reached the best objective (within 1e-6 relative): 0 when none converged.
     pub n_starts_at_best: usize,
     /// Weighting used.
-    pub weighting: String,
-    /// Covariance matrix over all parameters (zero rows and columns for fixed ones), `None` when singular.
-    pub covariance: Option<Vec<Vec<f64>>>,
+    pub weighting: Weighting,
+    /// Covariance matrix over all parameters, in the circuit's order (zero rows and columns for fixed ones),
+    /// `None` when singular.
+    #[serde(serialize_with = "rows")]
+    pub covariance: Option<DMatrix<f64>>,
     /// Correlation matrix, as `covariance`.
-    pub correlation: Option<Vec<Vec<f64>>>,
+    #[serde(serialize_with = "rows")]
+    pub correlation: Option<DMatrix<f64>>,
     /// Per-point relative residuals.
     pub residuals: Vec<Residual>,
     /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<FitWarning>,
+}
+
+/// A matrix as an array of its rows (or `null`).
+fn rows<S: Serializer>(m: &Option<DMatrix<f64>>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    match m {
+        None => s.serialize_none(),
+        Some(m) => {
+            let mut seq = s.serialize_seq(Some(m.nrows()))?;
+            for r in 0..m.nrows() {
+                let row: Vec<f64> = m.row(r).iter().copied().collect();
+                seq.serialize_element(&row)?;
+            }
+            seq.end()
+        }
+    }
 }
 
 impl FitReport {
@@ -138,10 +160,10 @@ pub(crate) struct Stats {
     pub bic: f64,
     pub dof: usize,
     pub estimates: Vec<ParameterEstimate>,
-    pub covariance: Option<Vec<Vec<f64>>>,
-    pub correlation: Option<Vec<Vec<f64>>>,
+    pub covariance: Option<DMatrix<f64>>,
+    pub correlation: Option<DMatrix<f64>>,
     pub residuals: Vec<Residual>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<FitWarning>,
 }
 
 impl Stats {
@@ -260,11 +282,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
             }
         }
         if cov_free.is_none() {
-            warnings.push(
-                "the Jacobian is too singular to give standard errors: some parameters are not determined by the \
-                 data (fix or remove them)"
-                    .to_string(),
-            );
+            warnings.push(FitWarning::Undetermined);
         }
     }
 
@@ -281,16 +299,22 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
         let (lo, hi) = inp.bounds[i];
         let at_bound = free_pos.is_some() && near_bound(value, lo, hi, &jac[i * n..(i + 1) * n], z);
         if at_bound {
-            warnings.push(format!("{} = {value:.6e} is at a bound ({lo}, {hi})", names[i]));
+            warnings.push(FitWarning::AtBound {
+                index: i,
+                name: names[i].clone(),
+                value,
+                lower: lo,
+                upper: hi,
+            });
         }
         let rel = stderr.and_then(|s| (value.abs() > 0.0).then(|| 100.0 * s / value.abs()));
         if let Some(r) = rel {
             if r > 100.0 {
-                let pct = if r < 1e6 { format!("{r:.0}") } else { format!("{r:.1e}") };
-                warnings.push(format!(
-                    "{}: standard error is {pct} % of the value; the data do not determine it",
-                    names[i]
-                ));
+                warnings.push(FitWarning::LargeError {
+                    index: i,
+                    name: names[i].clone(),
+                    percent: r,
+                });
             }
         }
         estimates.push(ParameterEstimate {
@@ -307,22 +331,25 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
 
     let (covariance, correlation) = match &cov_free {
         Some(cf) => {
-            let mut cov = vec![vec![0.0; np]; np];
-            let mut cor = vec![vec![0.0; np]; np];
+            let mut cov = DMatrix::<f64>::zeros(np, np);
+            let mut cor = DMatrix::<f64>::zeros(np, np);
             for (a, &pa) in inp.free.iter().enumerate() {
                 for (b, &pb) in inp.free.iter().enumerate() {
-                    cov[pa][pb] = cf[(a, b)];
+                    cov[(pa, pb)] = cf[(a, b)];
                     let d = (cf[(a, a)] * cf[(b, b)]).sqrt();
-                    cor[pa][pb] = if d > 0.0 { cf[(a, b)] / d } else { 0.0 };
+                    cor[(pa, pb)] = if d > 0.0 { cf[(a, b)] / d } else { 0.0 };
                 }
             }
             for (a, &pa) in inp.free.iter().enumerate() {
                 for &pb in &inp.free[a + 1..] {
-                    if cor[pa][pb].abs() > 0.99 {
-                        warnings.push(format!(
-                            "{} and {} are strongly correlated (r = {:.4})",
-                            names[pa], names[pb], cor[pa][pb]
-                        ));
+                    if cor[(pa, pb)].abs() > 0.99 {
+                        warnings.push(FitWarning::StrongCorrelation {
+                            first: pa,
+                            second: pb,
+                            first_name: names[pa].clone(),
+                            second_name: names[pb].clone(),
+                            r: cor[(pa, pb)],
+                        });
                     }
                 }
             }

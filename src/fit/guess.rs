@@ -299,26 +299,65 @@ pub fn initial_guesses(circuit: &Circuit, spectrum: &Spectrum) -> Vec<Vec<f64>> 
         Node::Series(children) => children.iter().collect(),
         other => vec![other],
     };
-    let n_slots = items.iter().filter(|n| is_arc(n)).count();
-    let has_tail = items.iter().any(|n| !is_arc(n) && has_tail_element(n));
+    let slot_shapes: Vec<String> = items.iter().filter(|n| is_arc(n)).map(|n| shape(n)).collect();
+    // A tail can be modelled by an element in series or by a diffusion element inside an arc (a Randles
+    // circuit's Warburg): either way a distribution peak below the tail onset may be that element.
+    let has_tail = items.iter().any(|n| !is_arc(n) && has_tail_element(n)) || items.iter().any(|n| has_diffusion(n));
     let mut out: Vec<Vec<f64>> = Vec::new();
-    for arcs in slots::arc_candidates(&feat, n_slots, has_tail) {
-        let v = values_for(circuit, &items, &feat, &arcs);
+    let mut push = |v: Vec<f64>| {
         if !out.contains(&v) {
             out.push(v);
+        }
+    };
+    let readings = slots::arc_candidates(&feat, slot_shapes.len(), has_tail);
+    // The most plausible assignment of each reading first (arcs left to right in decreasing frequency, as
+    // written), then the other assignments to slots of different shapes: the written order of a series says
+    // nothing about which process a `p(R,CPE)` or a `p(C,R-Wo)` models.
+    for arcs in &readings {
+        push(values_for(circuit, &items, &feat, arcs));
+    }
+    for arcs in &readings {
+        for assigned in slots::assignments(arcs, &slot_shapes).into_iter().skip(1) {
+            push(values_for(circuit, &items, &feat, &assigned));
         }
     }
     if out.is_empty() {
         out.push(values_for(circuit, &items, &feat, &[]));
     }
+    out.truncate(MAX_CANDIDATES);
     out
+}
+
+/// The shape of a circuit part, without labels: element symbols, `s(...)` for series and `p(...)` for parallel
+/// with the branches sorted, so that two arcs of the same shape compare equal.
+fn shape(n: &Node) -> String {
+    match n {
+        Node::Element(e) => format!("{:?}", e.kind()),
+        Node::Series(cs) => format!("s({})", cs.iter().map(shape).collect::<Vec<_>>().join(",")),
+        Node::Parallel(cs) => {
+            let mut v: Vec<String> = cs.iter().map(shape).collect();
+            v.sort();
+            format!("p({})", v.join(","))
+        }
+    }
+}
+
+/// Whether a part holds a diffusion element anywhere (W, Wo, Ws, G, Gs, TLMQ).
+fn has_diffusion(n: &Node) -> bool {
+    match n {
+        Node::Element(e) => matches!(
+            e.kind(),
+            ElementKind::W | ElementKind::Wo | ElementKind::Ws | ElementKind::G | ElementKind::Gs | ElementKind::Tlmq
+        ),
+        Node::Series(cs) | Node::Parallel(cs) => cs.iter().any(has_diffusion),
+    }
 }
 
 /// Largest start value of an arc's exponent n (see [`Guesser::arc`]).
 const MAX_START_N: f64 = 0.95;
 
 /// Most start vectors [`initial_guesses`] returns.
-pub const MAX_CANDIDATES: usize = 6;
+pub const MAX_CANDIDATES: usize = 12;
 
 /// Whether a top-level item is an arc: a parallel group or an arc-like element.
 fn is_arc(n: &Node) -> bool {

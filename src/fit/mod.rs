@@ -40,10 +40,12 @@
 
 mod canonical;
 pub mod guess;
+mod local;
 mod options;
 mod problem;
 mod qr;
 mod report;
+mod search;
 mod series;
 mod transform;
 mod verdict;
@@ -57,13 +59,8 @@ pub use weighting::Weighting;
 
 use crate::circuit::{Circuit, CircuitError};
 use crate::spectrum::{Spectrum, SpectrumError};
-use levenberg_marquardt::LevenbergMarquardt;
-use nalgebra::DVector;
-use options::{into_bounds, nudge_inside, prepare, resolve};
-use problem::{Problem, Workspace};
-use rand::{Rng, SeedableRng};
-use rayon::prelude::*;
-use transform::Transform;
+use local::Context;
+use options::{into_bounds, prepare, resolve};
 
 /// Why a fit could not be run. (A fit that runs but does not converge is not an error: see
 /// [`FitReport::converged`].)
@@ -135,121 +132,6 @@ pub enum FitError {
     },
 }
 
-/// Outcome of one local LM run.
-struct LocalFit {
-    params: Vec<f64>,
-    objective: f64,
-    termination: Termination,
-    n_iterations: usize,
-    n_evaluations: usize,
-}
-
-/// Everything a local run needs that does not change between starts.
-struct Context<'a> {
-    circuit: &'a Circuit,
-    spectrum: &'a Spectrum,
-    /// The weights of each point's real and imaginary residual, as the parts of one complex number.
-    w: Vec<num_complex::Complex64>,
-    free: Vec<usize>,
-    transforms: Vec<Transform>,
-    bounds: Vec<(f64, f64)>,
-    max_evaluations: usize,
-    /// Buffers of finished local runs, reused by the next run or the statistics on any thread.
-    spare: std::sync::Mutex<Vec<Workspace>>,
-}
-
-impl Context<'_> {
-    /// A workspace for this circuit and spectrum: a spare one when there is one, else a new one.
-    fn workspace(&self) -> Workspace {
-        let spare = self.spare.lock().ok().and_then(|mut v| v.pop());
-        spare.unwrap_or_else(|| Workspace::new(self.circuit, self.spectrum.freq_hz(), self.free.len()))
-    }
-
-    /// Keeps `ws` for the next run.
-    fn give_back(&self, ws: Workspace) {
-        if let Ok(mut v) = self.spare.lock() {
-            v.push(ws);
-        }
-    }
-
-    /// The statistics of the fitted spectrum at `params`.
-    fn stats(&self, params: &[f64]) -> report::Stats {
-        let mut ws = self.workspace();
-        let stats = report::compute(
-            &report::StatsInput {
-                circuit: self.circuit,
-                freq_hz: self.spectrum.freq_hz(),
-                data: self.spectrum.z(),
-                w: &self.w,
-                params,
-                free: &self.free,
-                bounds: &self.bounds,
-            },
-            &mut ws,
-        );
-        self.give_back(ws);
-        stats
-    }
-
-    fn local(&self, start: &[f64]) -> LocalFit {
-        self.local_with_budget(start, self.max_evaluations)
-    }
-
-    /// A local run with at most `budget` residual evaluations.
-    fn local_with_budget(&self, start: &[f64], budget: usize) -> LocalFit {
-        let full: Vec<f64> = start
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                if self.free.contains(&i) {
-                    nudge_inside(v, self.bounds[i])
-                } else {
-                    v
-                }
-            })
-            .collect();
-        let x0 = DVector::from_iterator(
-            self.free.len(),
-            self.free
-                .iter()
-                .zip(&self.transforms)
-                .map(|(&i, t)| t.to_internal(full[i])),
-        );
-        let problem = Problem::new(
-            self.workspace(),
-            self.spectrum.z(),
-            &self.w,
-            &full,
-            &self.free,
-            &self.transforms,
-            x0,
-        );
-        let n = self.free.len().max(1);
-        let lm = LevenbergMarquardt::new()
-            .with_ftol(1e-12)
-            .with_xtol(1e-10)
-            .with_gtol(1e-12)
-            .with_patience(budget.div_ceil(n + 1).max(1));
-        let (problem, report) = problem.minimize(&lm);
-        let (n_iterations, n_evaluations) = (problem.n_jacobians.get(), problem.n_residuals.get());
-        let (params, ws) = problem.finish();
-        self.give_back(ws);
-        LocalFit {
-            params,
-            objective: 2.0 * report.objective_function,
-            termination: Termination::from_solver(&report.termination),
-            n_iterations,
-            n_evaluations,
-        }
-    }
-}
-
-fn is_converged(t: Termination, objective: f64) -> bool {
-    // Reaching machine precision before the tolerances is a converged fit too: the minimum is as exact as f64
-    // can resolve it.
-    objective.is_finite() && t.is_converged()
-}
-
 /// Fits `circuit` to `spectrum`.
 ///
 /// Without start values for every parameter, the missing ones come from [`guess::initial_guesses`]: usually one
@@ -275,20 +157,7 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         });
     }
     let w = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
-    let transforms: Vec<Transform> = free
-        .iter()
-        .map(|&i| Transform::for_bounds(setup.bounds[i].0, setup.bounds[i].1))
-        .collect();
-    let ctx = Context {
-        circuit,
-        spectrum: &data,
-        w,
-        free,
-        transforms,
-        bounds: setup.bounds.clone(),
-        max_evaluations: options.max_evaluations,
-        spare: std::sync::Mutex::new(Vec::new()),
-    };
+    let ctx = Context::new(circuit, &data, w, free, setup.bounds.clone());
 
     // The first starts: user values where given, guessed values elsewhere, fixed values where fixed; one per
     // candidate reading of the spectrum (see `guess::initial_guesses`).
@@ -311,88 +180,21 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
             firsts.push(s);
         }
     }
-    let score = |r: &LocalFit| {
-        if is_converged(r.termination, r.objective) {
-            r.objective
-        } else {
-            f64::INFINITY
-        }
+    let plan = search::Plan {
+        random_starts: options.multistart,
+        forced: options.multistart_forced,
+        seed: options.seed,
+        budget: options.max_evaluations,
     };
-    // The first reading runs first, with the full budget. The alternatives then get a short one: from a start in
-    // the right basin LM converges in a few tens of evaluations. When the first reading converged cleanly, an
-    // alternative gets at most twice the evaluations the first needed: one that needs many more is rarely the
-    // better minimum, and without the cap it set the cost of the whole fit (the 12-parameter cathode spectrum:
-    // 24 evaluations for the first reading, 278 for the second, which ended 37 times worse).
-    let mut runs: Vec<LocalFit> = vec![ctx.local(&firsts[0])];
-    // Judging the first run needs its statistics (an SVD): only when alternatives or a doubt-driven multi-start
-    // depend on it. They are kept, and reported as they are when the first run wins unchanged.
-    let judge = firsts.len() > 1 || (options.multistart > 0 && !options.multistart_forced && !ctx.free.is_empty());
-    let first_stats =
-        (judge && is_converged(runs[0].termination, runs[0].objective)).then(|| ctx.stats(&runs[0].params));
-    let first_sound = first_stats.as_ref().is_some_and(report::Stats::is_clean);
-    if firsts.len() > 1 {
-        let full = options.max_evaluations.min(20 * (ctx.free.len() + 1));
-        let budget = if first_sound {
-            full.min((2 * runs[0].n_evaluations).max(2 * (ctx.free.len() + 1)))
-        } else {
-            full
-        };
-        let alts: Vec<LocalFit> = firsts[1..]
-            .par_iter()
-            .map(|s| ctx.local_with_budget(s, budget))
-            .collect();
-        runs.extend(alts);
-    }
-    // The best first start leads: doubt and the random starts are judged around it.
-    let lead = (0..runs.len())
-        .min_by(|&a, &b| {
-            score(&runs[a])
-                .total_cmp(&score(&runs[b]))
-                .then(runs[a].objective.total_cmp(&runs[b].objective))
-        })
-        .unwrap_or(0);
-    // Extra starts when asked for, or when the lead leaves room for doubt: it did not converge, or it ended with
-    // a parameter on a bound or with parameters the data do not determine, the usual signs of a wrong basin.
-    let doubtful = if lead == 0 {
-        !first_sound
-    } else {
-        !is_converged(runs[lead].termination, runs[lead].objective) || !ctx.stats(&runs[lead].params).is_clean()
-    };
-    if options.multistart > 0 && !ctx.free.is_empty() && (options.multistart_forced || doubtful) {
-        let starts = random_starts(&firsts[lead], &ctx, options.multistart, options.seed);
-        let extra: Vec<LocalFit> = starts.par_iter().map(|s| ctx.local(s)).collect();
-        runs.extend(extra);
-    }
-    let n_starts = runs.len();
-    let min_score = runs.iter().map(score).fold(f64::INFINITY, f64::min);
-    // The earliest start within 1e-9 of the best objective wins ties, so that a good first start keeps its
-    // iteration count in the report; with no converged start, the lowest objective.
-    let best_idx = if min_score.is_finite() {
-        runs.iter()
-            .position(|r| score(r) <= min_score + 1e-9 * min_score.abs())
-            .unwrap_or(0)
-    } else {
-        (0..runs.len())
-            .min_by(|&a, &b| runs[a].objective.total_cmp(&runs[b].objective))
-            .unwrap_or(0)
-    };
-    let best_obj = runs[best_idx].objective;
-    let n_at_best = runs
-        .iter()
-        .filter(|r| {
-            is_converged(r.termination, r.objective)
-                && (r.objective - best_obj).abs() <= 1e-6 * best_obj.abs().max(1e-300)
-        })
-        .count();
-    let best = runs.swap_remove(best_idx);
-
+    let outcome = search::run(&ctx, &firsts, &plan);
+    let best = outcome.best;
+    let converged = best.converged();
     let mut params = best.params;
     let moved = options.canonical_order && canonical::reorder(circuit, &mut params, &setup.fixed, &setup.bounds);
-    let stats = match first_stats {
-        Some(s) if best_idx == 0 && !moved => s,
+    let stats = match outcome.stats {
+        Some(s) if !moved => s,
         _ => ctx.stats(&params),
     };
-    let converged = is_converged(best.termination, best.objective);
     let mut warnings = stats.warnings;
     if !converged {
         warnings.insert(
@@ -418,46 +220,14 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         dof: stats.dof,
         n_iterations: best.n_iterations,
         n_evaluations: best.n_evaluations,
-        n_starts,
-        n_starts_at_best: n_at_best,
+        n_starts: outcome.n_starts,
+        n_starts_at_best: outcome.n_at_best,
         weighting: options.weighting,
         covariance: stats.covariance,
         correlation: stats.correlation,
         residuals: stats.residuals,
         warnings,
     })
-}
-
-/// Random starts: each free parameter drawn log-uniformly within a window around the first start (two decades
-/// each way, clipped to the bounds) or uniformly for two-sided bounds.
-fn random_starts(first: &[f64], ctx: &Context, n: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    (0..n)
-        .map(|_| {
-            let mut s = first.to_vec();
-            for &i in &ctx.free {
-                let (lo, hi) = ctx.bounds[i];
-                let v = first[i];
-                s[i] = if lo.is_finite() && hi.is_finite() {
-                    let a = lo + 0.02 * (hi - lo);
-                    let b = hi - 0.02 * (hi - lo);
-                    // Never an empty or non-finite range (bounds are validated, but the sampler must not panic).
-                    if a < b && (b - a).is_finite() {
-                        rng.random_range(a..b)
-                    } else {
-                        v
-                    }
-                } else if v > 0.0 && lo >= 0.0 {
-                    let l = v.ln();
-                    let span = 2.0 * std::f64::consts::LN_10;
-                    (l + rng.random_range(-span..span)).exp()
-                } else {
-                    v + v.abs().max(1.0) * rng.random_range(-1.0..1.0)
-                };
-            }
-            s
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -63,6 +63,11 @@ impl Workspace {
         }
     }
 
+    /// The number of free parameters the buffers are sized for.
+    pub(crate) fn nx(&self) -> usize {
+        self.rt.len() - 1
+    }
+
     /// Computes Z and ∂Z/∂p at `params` into `z` and `jac`, unless they already hold exactly that point: the
     /// statistics of a fit are taken at its final point, which the solver has usually just evaluated.
     pub(crate) fn model_at(&mut self, params: &[f64]) {

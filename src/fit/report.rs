@@ -166,14 +166,6 @@ pub(crate) struct Stats {
     pub warnings: Vec<FitWarning>,
 }
 
-impl Stats {
-    /// Whether the fit looks like the right basin: a Jacobian of full rank (every parameter determined) and no
-    /// free parameter on a bound.
-    pub(crate) fn is_clean(&self) -> bool {
-        self.covariance.is_some() && !self.estimates.iter().any(|e| e.at_bound)
-    }
-}
-
 /// Ratio of smallest to largest singular value of the column-scaled Jacobian below which the covariance is not
 /// reported: the parameters are then not separately determined by the data.
 const SINGULAR_RCOND: f64 = 1e-12;
@@ -386,13 +378,20 @@ pub(crate) fn near_bound(v: f64, lo: f64, hi: f64, dz: &[Complex64], z: &[Comple
         let r = hi - lo;
         return (v - lo) <= 1e-6 * r || (hi - v) <= 1e-6 * r;
     }
-    let negligible = |dist: f64| {
-        dz.iter()
+    (lo.is_finite() && near_bound_within(v, lo, dz, z, 1e-9))
+        || (hi.is_finite() && near_bound_within(v, hi, dz, z, 1e-9))
+}
+
+/// Whether `v` is on the one-sided bound `bound`: within 1e-12 of it relative, or so close that moving it there
+/// would change no point's impedance by more than `effect` of its modulus, to first order (`dz` is ∂Z/∂p at every
+/// frequency, `z` the model).
+pub(crate) fn near_bound_within(v: f64, bound: f64, dz: &[Complex64], z: &[Complex64], effect: f64) -> bool {
+    let dist = (v - bound).abs();
+    dist <= 1e-12 * bound.abs().max(1e-300)
+        || dz
+            .iter()
             .zip(z)
-            .all(|(d, m)| d.norm() * dist <= 1e-9 * m.norm().max(f64::MIN_POSITIVE))
-    };
-    (lo.is_finite() && (v - lo <= 1e-12 * lo.abs().max(1e-300) || negligible(v - lo)))
-        || (hi.is_finite() && (hi - v <= 1e-12 * hi.abs().max(1e-300) || negligible(hi - v)))
+            .all(|(d, m)| d.norm() * dist <= effect * m.norm().max(f64::MIN_POSITIVE))
 }
 
 impl fmt::Display for FitReport {

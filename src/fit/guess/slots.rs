@@ -26,6 +26,48 @@ pub(super) fn arc_candidates(feat: &Features, slots: usize, tail_in_circuit: boo
     out
 }
 
+/// The ways to hand `arcs` (one per slot, in decreasing frequency) to slots of the given shapes, the written order
+/// first: every permutation, where slots of the same shape always take their arcs in decreasing frequency (they
+/// are interchangeable, and the report orders them so anyway). At most [`MAX_CANDIDATES`], and only up to five
+/// slots.
+pub(super) fn assignments(arcs: &[Arc], shapes: &[String]) -> Vec<Vec<Arc>> {
+    let n = arcs.len().min(shapes.len());
+    let mut out: Vec<Vec<Arc>> = vec![arcs.to_vec()];
+    if !(2..=5).contains(&n) {
+        return out;
+    }
+    let mut perm: Vec<usize> = (0..n).collect();
+    loop {
+        // Slots of one shape take their arcs in decreasing frequency (increasing arc index).
+        let canonical = (0..n).all(|a| (a + 1..n).all(|b| shapes[a] != shapes[b] || perm[a] < perm[b]));
+        if canonical {
+            let mut v: Vec<Arc> = perm.iter().map(|&k| arcs[k]).collect();
+            v.extend_from_slice(&arcs[n..]);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+            if out.len() >= MAX_CANDIDATES {
+                break;
+            }
+        }
+        if !next_permutation(&mut perm) {
+            break;
+        }
+    }
+    out
+}
+
+/// Advances `p` to the next permutation in lexicographic order; false after the last.
+fn next_permutation(p: &mut [usize]) -> bool {
+    let Some(i) = (1..p.len()).rev().find(|&i| p[i - 1] < p[i]) else {
+        return false;
+    };
+    let j = (i..p.len()).rev().find(|&j| p[j] > p[i - 1]).unwrap_or(i);
+    p.swap(i - 1, j);
+    p[i..].reverse();
+    true
+}
+
 /// Fits `arcs` to `slots`: the largest ones when there are too many; when too few, one list per gap that the
 /// first missing arc can go into (widest first), the others going into the widest gap left.
 fn fill(mut arcs: Vec<Arc>, slots: usize, range: (f64, f64), r_total: f64) -> Vec<Vec<Arc>> {

@@ -37,8 +37,8 @@ pub struct FitArgs {
     /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub multistart: Option<u64>,
-    /// Maximum residual evaluations per start.
-    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Maximum residual evaluations per start (1 to 1,000,000,000).
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub max_evaluations: u64,
     /// Seed of the multi-start sampler (same seed, same result).
     #[arg(long, default_value_t = 0)]

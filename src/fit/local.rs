@@ -280,7 +280,23 @@ impl<'a> Context<'a> {
                 col += jr * jr + ji * ji;
             }
             let (lo, hi) = self.bounds[i];
-            match saturation(full[i], (lo, hi), dz, z) {
+            let mut sat = saturation(full[i], (lo, hi), dz, z);
+            if let Some((bound, _)) = sat.filter(|_| !(lo.is_finite() && hi.is_finite())) {
+                // The first-order test is only valid near the bound: a huge resistance in parallel with a
+                // capacitor also has a derivative that is nil, far from its bound. Check the model on the bound.
+                let mut at = full.to_vec();
+                at[i] = bound;
+                let mut z_at = vec![Complex64::new(0.0, 0.0); n];
+                ws.ev.impedance(&at, &mut z_at);
+                let same = z_at
+                    .iter()
+                    .zip(z.iter())
+                    .all(|(a, m)| (a - m).norm() <= SATURATED_EFFECT * m.norm().max(f64::MIN_POSITIVE));
+                if !same {
+                    sat = None;
+                }
+            }
+            match sat {
                 // χ² falls towards the bound when the gradient has the sign of the distance from it.
                 Some((bound, put_at)) if g * (full[i] - bound) > 0.0 => falling_onto_bound.push((i, put_at)),
                 Some(_) => {}

@@ -13,11 +13,12 @@
 //!   minimum is then reported as [`Termination::AtBound`].
 //! - **Finiteness.** A non-finite objective or parameter is never reported as converged.
 
+use super::adequacy::{self, Adequacy};
 use super::options::nudge_inside;
 use super::problem::{Problem, Workspace};
 use super::report::{self, near_bound_within};
 use super::transform::Transform;
-use super::verdict::Termination;
+use super::verdict::{FitWarning, Termination};
 use crate::circuit::Circuit;
 use crate::spectrum::Spectrum;
 use levenberg_marquardt::LevenbergMarquardt;
@@ -74,6 +75,8 @@ pub(super) struct Context<'a> {
     pub(super) free: Vec<usize>,
     /// Bounds of every parameter.
     pub(super) bounds: Vec<(f64, f64)>,
+    /// The RMS relative deviation the data show by themselves, when known.
+    pub(super) noise_floor: Option<f64>,
     /// Buffers of finished local runs, reused by the next run or the statistics on any thread.
     spare: std::sync::Mutex<Vec<Workspace>>,
 }
@@ -95,6 +98,7 @@ impl<'a> Context<'a> {
         w: Vec<Complex64>,
         free: Vec<usize>,
         bounds: Vec<(f64, f64)>,
+        noise_floor: Option<f64>,
     ) -> Self {
         Context {
             circuit,
@@ -102,6 +106,7 @@ impl<'a> Context<'a> {
             w,
             free,
             bounds,
+            noise_floor,
             spare: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -139,6 +144,15 @@ impl<'a> Context<'a> {
         );
         self.give_back(ws);
         stats
+    }
+
+    /// The adequacy verdict of a fit with statistics `stats` (see [`adequacy`](super::adequacy)).
+    pub(super) fn adequacy(&self, stats: &report::Stats) -> (Adequacy, Vec<FitWarning>) {
+        let mut by_freq: Vec<&report::Residual> = stats.residuals.iter().collect();
+        by_freq.sort_by(|a, b| a.frequency_hz.total_cmp(&b.frequency_hz));
+        let signs: Vec<(f64, f64)> = by_freq.iter().map(|r| (r.real, r.imag)).collect();
+        let rms = adequacy::rms_relative(stats.pseudo_chi2, self.spectrum.len());
+        adequacy::judge(self.circuit, self.spectrum, &signs, rms, self.noise_floor)
     }
 
     /// A local run from `start` (every parameter, external values) with at most `budget` residual evaluations.
@@ -281,7 +295,7 @@ impl<'a> Context<'a> {
             }
             let (lo, hi) = self.bounds[i];
             let mut sat = saturation(full[i], (lo, hi), dz, z);
-            if let Some((bound, _)) = sat.filter(|_| !(lo.is_finite() && hi.is_finite())) {
+            if let Some((bound, _)) = sat.filter(|(b, _)| b.is_finite() && !(lo.is_finite() && hi.is_finite())) {
                 // The first-order test is only valid near the bound: a huge resistance in parallel with a
                 // capacitor also has a derivative that is nil, far from its bound. Check the model on the bound.
                 let mut at = full.to_vec();
@@ -293,7 +307,7 @@ impl<'a> Context<'a> {
                     .zip(z.iter())
                     .all(|(a, m)| (a - m).norm() <= SATURATED_EFFECT * m.norm().max(f64::MIN_POSITIVE));
                 if !same {
-                    sat = None;
+                    sat = open_ended(full[i], (lo, hi), dz, z);
                 }
             }
             match sat {
@@ -336,5 +350,24 @@ fn saturation(v: f64, (lo, hi): (f64, f64), dz: &[Complex64], z: &[Complex64]) -
         return None;
     }
     let toward = if lo.is_finite() { lo } else { hi };
-    (toward.is_finite() && near_bound_within(v, toward, dz, z, SATURATED_EFFECT)).then_some((toward, v))
+    if toward.is_finite() && near_bound_within(v, toward, dz, z, SATURATED_EFFECT) {
+        return Some((toward, v));
+    }
+    open_ended(v, (lo, hi), dz, z)
+}
+
+/// A parameter saturated towards the open end of its range: a relative change of it changes no point's
+/// impedance by more than [`SATURATED_EFFECT`] (a resistance in parallel grown so large that it is an open
+/// circuit). Returns that end (±∞) and the current value, where it stays.
+fn open_ended(v: f64, (lo, hi): (f64, f64), dz: &[Complex64], z: &[Complex64]) -> Option<(f64, f64)> {
+    let end = match (lo.is_finite(), hi.is_finite()) {
+        (true, false) => f64::INFINITY,
+        (false, true) => f64::NEG_INFINITY,
+        _ => return None,
+    };
+    let nil = dz
+        .iter()
+        .zip(z)
+        .all(|(d, m)| (v * d).norm() <= SATURATED_EFFECT * m.norm().max(f64::MIN_POSITIVE));
+    nil.then_some((end, v))
 }

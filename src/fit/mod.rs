@@ -38,6 +38,7 @@
 //! # Ok::<(), eisfit::Error>(())
 //! ```
 
+mod adequacy;
 mod canonical;
 pub mod guess;
 mod local;
@@ -51,10 +52,11 @@ mod transform;
 mod verdict;
 mod weighting;
 
+pub use adequacy::{Adequacy, MISFIT_LIMIT, RUNS_Z_LIMIT};
 pub use options::FitOptions;
 pub use report::{FitReport, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
-pub use verdict::{FitWarning, Termination, Tolerance};
+pub use verdict::{Diagnostic, FitWarning, Termination, Tolerance};
 pub use weighting::Weighting;
 
 use crate::circuit::{Circuit, CircuitError};
@@ -157,7 +159,8 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         });
     }
     let w = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
-    let ctx = Context::new(circuit, &data, w, free, setup.bounds.clone());
+    let floor = noise_floor(&data, options.weighting);
+    let ctx = Context::new(circuit, &data, w, free, setup.bounds.clone(), floor);
 
     // The first starts: user values where given, guessed values elsewhere, fixed values where fixed; one per
     // candidate reading of the spectrum (see `guess::initial_guesses`).
@@ -195,7 +198,9 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         Some(s) if !moved => s,
         _ => ctx.stats(&params),
     };
+    let (adequacy, signs) = ctx.adequacy(&stats);
     let mut warnings = stats.warnings;
+    warnings.extend(signs);
     if !converged {
         warnings.insert(
             0,
@@ -226,9 +231,23 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         covariance: stats.covariance,
         correlation: stats.correlation,
         residuals: stats.residuals,
+        adequacy,
         warnings,
     })
 }
 
-#[cfg(test)]
-mod tests;
+/// The noise floor of a spectrum, as an RMS relative deviation: σ/|Z| when the fit is weighted by the file's σ.
+fn noise_floor(data: &Spectrum, weighting: Weighting) -> Option<f64> {
+    match (weighting, data.sigma()) {
+        (Weighting::Sigma, Some(sigma)) => {
+            let ms: f64 = sigma
+                .iter()
+                .zip(data.z())
+                .map(|(s, z)| (s.re * s.re + s.im * s.im) / z.norm_sqr().max(f64::MIN_POSITIVE))
+                .sum::<f64>()
+                / (2 * data.len()) as f64;
+            Some(ms.sqrt())
+        }
+        _ => None,
+    }
+}

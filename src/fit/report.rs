@@ -1,7 +1,8 @@
 //! The result of a fit: parameter estimates with uncertainties, goodness-of-fit statistics and diagnostics.
 
+use super::adequacy::Adequacy;
 use super::problem::Workspace;
-use super::verdict::{FitWarning, Termination};
+use super::verdict::{Diagnostic, FitWarning, Termination};
 use super::Weighting;
 use crate::circuit::Circuit;
 use nalgebra::DMatrix;
@@ -104,7 +105,12 @@ pub struct FitReport {
     pub correlation: Option<DMatrix<f64>>,
     /// Per-point relative residuals.
     pub residuals: Vec<Residual>,
-    /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters.
+    /// Whether the model describes the data: misfit against the noise floor, structured residuals, points the
+    /// circuit cannot produce. Its fields are keys of the JSON object (`adequate`, `misfit`, ...).
+    #[serde(flatten)]
+    pub adequacy: Adequacy,
+    /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters, and the
+    /// signs of inadequacy.
     pub warnings: Vec<FitWarning>,
 }
 
@@ -129,6 +135,23 @@ impl FitReport {
     #[must_use]
     pub fn values(&self) -> Vec<f64> {
         self.parameters.iter().map(|p| p.value).collect()
+    }
+
+    /// The warnings with their stable codes and the names of their parameters (the JSON `diagnostics`).
+    #[must_use]
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warnings
+            .iter()
+            .map(|w| Diagnostic {
+                code: w.code(),
+                message: w.to_string(),
+                parameters: w
+                    .parameters()
+                    .into_iter()
+                    .filter_map(|i| self.parameters.get(i).map(|p| p.name.clone()))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// The estimate of a parameter by exact name.

@@ -14,6 +14,8 @@
 use super::local::{Context, LocalFit};
 use super::report::Stats;
 use super::verdict::FitWarning;
+use crate::circuit::Node;
+use crate::elements::ElementKind;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
@@ -62,11 +64,18 @@ pub(super) fn doubt(fit: &LocalFit, stats: &Stats, ctx: &Context) -> bool {
         return true;
     }
     let element_of = |i: usize| ctx.circuit.params()[i].element();
-    stats.warnings.iter().any(|w| match w {
-        FitWarning::AtBound { .. } | FitWarning::LargeError { .. } | FitWarning::Undetermined => true,
-        FitWarning::StrongCorrelation { first, second, .. } => element_of(*first) != element_of(*second),
-        _ => false,
-    })
+    // A misfit or structured residuals: a wrong basin, or a circuit that cannot do better (then the search
+    // finds nothing, within its budget). Points the circuit cannot produce are not a matter of starts.
+    let (_, signs) = ctx.adequacy(stats);
+    let inadequate = signs
+        .iter()
+        .any(|w| matches!(w, FitWarning::Misfit { .. } | FitWarning::StructuredResiduals { .. }));
+    inadequate
+        || stats.warnings.iter().any(|w| match w {
+            FitWarning::AtBound { .. } | FitWarning::LargeError { .. } | FitWarning::Undetermined => true,
+            FitWarning::StrongCorrelation { first, second, .. } => element_of(*first) != element_of(*second),
+            _ => false,
+        })
 }
 
 /// Runs the starts `firsts` (never empty) and, when warranted, a screened random search around the best.
@@ -103,7 +112,8 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
         doubt(&runs[lead], &ctx.stats(&runs[lead].params), ctx)
     };
     if search_wanted && (plan.forced || in_doubt) {
-        let starts = random_starts(&runs[lead].params, ctx, plan.random_starts, plan.seed);
+        let mut starts = structured_starts(&runs[lead].params, ctx);
+        starts.extend(random_starts(&runs[lead].params, ctx, plan.random_starts, plan.seed));
         runs.extend(screen_and_polish(ctx, &starts, plan.budget));
     }
     let n_starts = runs.len();
@@ -172,6 +182,53 @@ fn best_index(runs: &[LocalFit]) -> usize {
         (0..runs.len())
             .min_by(|&a, &b| runs[a].objective.total_cmp(&runs[b].objective))
             .unwrap_or(0)
+    }
+}
+
+/// Factors by which a structured start scales the resistance of one parallel group: opening the group (the arc is
+/// then a capacitive element alone, a tail) or shorting it (the arc vanishes). Random starts two decades around
+/// the lead rarely reach either.
+const OPEN_AND_SHORT: [f64; 2] = [1e4, 1e-3];
+
+/// Starts that change the role of one arc at a time: each free resistor directly in a parallel group opened or
+/// shorted (see [`OPEN_AND_SHORT`]), the rest as in `centre`.
+fn structured_starts(centre: &[f64], ctx: &Context) -> Vec<Vec<f64>> {
+    let mut resistors = Vec::new();
+    parallel_resistors(ctx.circuit.root(), &mut resistors);
+    let mut out = Vec::new();
+    for label in resistors {
+        let Ok(i) = ctx.circuit.param_index(&label) else {
+            continue;
+        };
+        if !ctx.free.contains(&i) {
+            continue;
+        }
+        for f in OPEN_AND_SHORT {
+            let mut s = centre.to_vec();
+            let (lo, hi) = ctx.bounds[i];
+            let v = centre[i] * f;
+            if v > lo && v < hi && v.is_finite() {
+                s[i] = v;
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Labels of the resistors that are direct branches of a parallel group.
+fn parallel_resistors(node: &Node, out: &mut Vec<String>) {
+    match node {
+        Node::Element(_) => {}
+        Node::Series(cs) => cs.iter().for_each(|c| parallel_resistors(c, out)),
+        Node::Parallel(cs) => {
+            for c in cs {
+                match c {
+                    Node::Element(e) if e.kind() == ElementKind::R => out.push(e.label().to_string()),
+                    other => parallel_resistors(other, out),
+                }
+            }
+        }
     }
 }
 

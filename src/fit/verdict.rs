@@ -176,6 +176,26 @@ pub enum FitWarning {
         /// The correlation coefficient.
         r: f64,
     },
+    /// The residuals are far above the noise the data show: the model does not describe the data.
+    Misfit {
+        /// RMS relative residual over the noise floor.
+        ratio: f64,
+    },
+    /// The residuals run in long stretches of one sign: a systematic deviation, not noise.
+    StructuredResiduals {
+        /// The runs test's z (negative: fewer runs than noise gives).
+        z: f64,
+    },
+    /// Points with Z″ > 0, which no element of the circuit can produce.
+    InductivePoints {
+        /// How many.
+        points: usize,
+    },
+    /// Z″ > 0 at every point: the file probably stores −Z″ as Z″.
+    PositiveImaginary {
+        /// How many points (all).
+        points: usize,
+    },
 }
 
 impl FitWarning {
@@ -189,6 +209,10 @@ impl FitWarning {
             FitWarning::AtBound { .. } => "at_bound",
             FitWarning::LargeError { .. } => "large_error",
             FitWarning::StrongCorrelation { .. } => "strong_correlation",
+            FitWarning::Misfit { .. } => "misfit",
+            FitWarning::StructuredResiduals { .. } => "structured_residuals",
+            FitWarning::InductivePoints { .. } => "inductive_points",
+            FitWarning::PositiveImaginary { .. } => "positive_imaginary",
         }
     }
 
@@ -235,8 +259,37 @@ impl fmt::Display for FitWarning {
                 r,
                 ..
             } => write!(f, "{first_name} and {second_name} are strongly correlated (r = {r:.4})"),
+            FitWarning::Misfit { ratio } => write!(
+                f,
+                "the residuals are {ratio:.1} times the noise the data show: the circuit does not describe the data"
+            ),
+            FitWarning::StructuredResiduals { z } => write!(
+                f,
+                "the residuals run in long stretches of one sign (runs test z = {z:.1}): a systematic deviation, not \
+                 noise"
+            ),
+            FitWarning::InductivePoints { points } => write!(
+                f,
+                "{points} points have Z'' > 0, which no element of the circuit produces; add L0 or use \
+                 --drop-inductive"
+            ),
+            FitWarning::PositiveImaginary { points } => {
+                write!(f, "Z'' > 0 at all {points} points: does the file store -Z'' as Z''?")
+            }
         }
     }
+}
+
+/// A warning as the CLI's JSON gives it next to the text: its stable code, its sentence and the names of the
+/// parameters it is about.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Diagnostic {
+    /// [`FitWarning::code`].
+    pub code: &'static str,
+    /// The warning's sentence.
+    pub message: String,
+    /// Names of the parameters it is about.
+    pub parameters: Vec<String>,
 }
 
 impl serde::Serialize for FitWarning {

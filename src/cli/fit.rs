@@ -37,6 +37,10 @@ pub struct FitCmdArgs {
     /// is fitted on its own, in parallel.
     #[arg(long)]
     sequential: bool,
+    /// Exit with 1 when a fit does not describe its data (misfit, structured residuals, points the circuit
+    /// cannot produce), as when it does not converge.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// One fitted spectrum in the JSON output: the report plus where it came from.
@@ -49,6 +53,8 @@ struct FitOutput<'a> {
     warm_started: Option<bool>,
     #[serde(flatten)]
     report: &'a FitReport,
+    /// The warnings with their stable codes, next to their text in `warnings`.
+    diagnostics: Vec<eisfit::fit::Diagnostic>,
 }
 
 /// Outcome for one job: a (file, sweep, spectrum, report) or an error message.
@@ -165,14 +171,18 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     }
     let n_err = summary.errors.len();
     let (n_ok, n_nc) = (summary.converged, summary.not_converged);
+    let inadequate = match summary.inadequate {
+        0 => String::new(),
+        k => format!(" ({k} of them do not describe their data)"),
+    };
     eprintln!(
-        "{} spectra: {n_ok} converged, {n_nc} not converged, {n_err} failed, in {:.3} s",
+        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed, in {:.3} s",
         n_ok + n_nc + n_err,
         started.elapsed().as_secs_f64()
     );
     Ok(if n_err > 0 {
         EXIT_USAGE
-    } else if n_nc > 0 {
+    } else if n_nc > 0 || (args.strict && summary.inadequate > 0) {
         EXIT_NOT_CONVERGED
     } else {
         EXIT_OK
@@ -184,6 +194,8 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
 struct Summary {
     converged: usize,
     not_converged: usize,
+    /// Converged fits that do not describe their data.
+    inadequate: usize,
     errors: Vec<String>,
     /// Plots written.
     plotted: usize,
@@ -193,7 +205,12 @@ impl Summary {
     fn count(&mut self, jobs: &[Job]) {
         for j in jobs {
             match &j.result {
-                Ok(r) if r.converged => self.converged += 1,
+                Ok(r) if r.converged => {
+                    self.converged += 1;
+                    if !r.adequacy.adequate {
+                        self.inadequate += 1;
+                    }
+                }
                 Ok(_) => self.not_converged += 1,
                 Err(e) => self.errors.push(e.clone()),
             }
@@ -297,6 +314,7 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool) -> anyhow::Result<(
                         sweep: job.sweep,
                         warm_started: job.warm_started,
                         report: r,
+                        diagnostics: r.diagnostics(),
                     },
                     &mut buf,
                 )?
@@ -322,6 +340,8 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool) -> anyhow::Result<(
                     row.push(p.value.to_string());
                     row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
                 }
+                row.push(r.adequacy.adequate.to_string());
+                row.push(r.warnings.iter().map(|w| w.code()).collect::<Vec<_>>().join(";"));
                 buf = csv_record(&row, buf)?;
             }
         }
@@ -388,6 +408,8 @@ impl Output {
             header.push(p.name.clone());
             header.push(format!("{}_stderr", p.name));
         }
+        header.push("adequate".to_string());
+        header.push("warnings".to_string());
         out.write_all(&csv_record(&header, Vec::new())?)?;
         self.csv_header = true;
         Ok(())
@@ -530,6 +552,7 @@ mod tests {
                 sweep: 1,
                 warm_started: Some(true),
                 report: &r,
+                diagnostics: r.diagnostics(),
             })
             .collect();
         check_layout(&docs);

@@ -75,7 +75,8 @@ pub(super) fn judge(
         .elements()
         .iter()
         .any(|e| matches!(e.kind(), ElementKind::L | ElementKind::La));
-    if inductive == z.len() && !can_be_inductive {
+    let capacitive = z.iter().filter(|z| z.im < -INDUCTIVE_FRACTION * z.norm()).count();
+    if inductive > 0 && capacitive == 0 && !can_be_inductive {
         warnings.push(FitWarning::PositiveImaginary { points: inductive });
     } else if inductive > 0 && !can_be_inductive {
         warnings.push(FitWarning::InductivePoints { points: inductive });

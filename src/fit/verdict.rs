@@ -191,9 +191,9 @@ pub enum FitWarning {
         /// How many.
         points: usize,
     },
-    /// Z″ > 0 at every point: the file probably stores −Z″ as Z″.
+    /// Z″ > 0 at every point off the real axis: the file probably stores −Z″ as Z″.
     PositiveImaginary {
-        /// How many points (all).
+        /// How many points.
         points: usize,
     },
 }

@@ -24,6 +24,9 @@ pub const MISFIT_LIMIT: f64 = 3.0;
 /// fits of a model that describes its data.
 pub const RUNS_Z_LIMIT: f64 = 4.0;
 
+/// The misfit above which long runs in the residuals count as structure.
+const STRUCTURED_MISFIT: f64 = 1.5;
+
 /// Z″ above this fraction of |Z| counts as inductive (below it, noise around zero).
 const INDUCTIVE_FRACTION: f64 = 1e-3;
 
@@ -57,6 +60,7 @@ pub(super) fn judge(
     noise_floor: Option<f64>,
 ) -> (Adequacy, Vec<FitWarning>) {
     let mut warnings = Vec::new();
+    let noise_floor = noise_floor.or_else(|| white_noise_rms(residuals));
     let misfit = noise_floor
         .filter(|f| *f > 0.0 && f.is_finite())
         .map(|f| rms / f)
@@ -65,8 +69,9 @@ pub(super) fn judge(
         warnings.push(FitWarning::Misfit { ratio: m });
     }
     let runs_z = runs_z(residuals);
-    // A fit at the floor of the data has random residuals whatever their runs; test the runs only above it.
-    if runs_z < -RUNS_Z_LIMIT && misfit.is_none_or(|m| m > 1.5) {
+    // A fit at the floor of the data has random residuals whatever their runs (weights that do not match the
+    // noise make long runs in the part they under-weight); the runs count only above the floor.
+    if runs_z < -RUNS_Z_LIMIT && misfit.is_none_or(|m| m > STRUCTURED_MISFIT) {
         warnings.push(FitWarning::StructuredResiduals { z: runs_z });
     }
     let z = data.z();
@@ -88,6 +93,25 @@ pub(super) fn judge(
         runs_z,
     };
     (adequacy, warnings)
+}
+
+/// The RMS of the white noise in relative residuals `(real, imag)` ordered by frequency, from their second
+/// differences: for white noise of variance σ² in each part, dᵢ = rᵢ₋₁ − 2rᵢ + rᵢ₊₁ has variance 6σ², while a
+/// deviation that varies smoothly with frequency contributes little. `None` below four points.
+pub(super) fn white_noise_rms(residuals: &[(f64, f64)]) -> Option<f64> {
+    if residuals.len() < 4 {
+        return None;
+    }
+    let sum: f64 = residuals
+        .windows(3)
+        .map(|w| {
+            let dr = w[0].0 - 2.0 * w[1].0 + w[2].0;
+            let di = w[0].1 - 2.0 * w[1].1 + w[2].1;
+            dr * dr + di * di
+        })
+        .sum();
+    let var = sum / (12.0 * (residuals.len() - 2) as f64);
+    (var.is_finite() && var > 0.0).then(|| var.sqrt())
 }
 
 /// Wald–Wolfowitz runs test on the signs of the residuals, real parts then imaginary parts, each in frequency
@@ -140,5 +164,26 @@ mod tests {
             .collect();
         assert!(runs_z(&wave) < -RUNS_Z_LIMIT, "{}", runs_z(&wave));
         assert!(runs_z(&[]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_white_noise_level_is_that_of_the_noise_not_of_a_smooth_deviation() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let normal = rand_distr::Normal::new(0.0, 0.01).unwrap();
+        let noise: Vec<(f64, f64)> = (0..400).map(|_| (rng.sample(normal), rng.sample(normal))).collect();
+        let sigma = white_noise_rms(&noise).unwrap();
+        assert!((sigma / 0.01 - 1.0).abs() < 0.1, "{sigma}");
+        // The same noise on a smooth deviation ten times larger: the level hardly moves.
+        let wavy: Vec<(f64, f64)> = noise
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                let x = i as f64 / 400.0 * 6.0;
+                (a + 0.1 * x.sin(), b + 0.1 * x.cos())
+            })
+            .collect();
+        let sigma = white_noise_rms(&wavy).unwrap();
+        assert!((sigma / 0.01 - 1.0).abs() < 0.1, "{sigma}");
+        assert_eq!(white_noise_rms(&noise[..3]), None);
     }
 }

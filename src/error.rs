@@ -31,6 +31,9 @@ pub enum Error {
     /// Invalid cell-stack description for the energy-density calculation.
     #[error(transparent)]
     Energy(#[from] EnergyError),
+    /// A Kramers–Kronig test could not be run.
+    #[error(transparent)]
+    Kk(#[from] crate::validation::KkError),
     /// A file could not be read.
     #[error(transparent)]
     Io(#[from] ReadError),

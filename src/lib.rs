@@ -90,6 +90,7 @@ pub mod io;
 pub mod plot;
 pub mod simulate;
 pub mod spectrum;
+pub mod validation;
 
 pub use arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
 pub use circuit::{Circuit, CircuitError, Evaluator};
@@ -99,6 +100,7 @@ pub use error::{Error, Result};
 pub use fit::{fit, fit_series, FitError, FitOptions, FitReport, ParameterEstimate, SeriesFit, Weighting};
 pub use io::{read, DataFile, Format, ReadError, SweepSelection};
 pub use spectrum::{Spectrum, SpectrumError};
+pub use validation::{lin_kk, KkError, LinKk, LinKkOptions};
 
 pub use nalgebra;
 pub use num_complex;

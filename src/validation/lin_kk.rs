@@ -346,7 +346,9 @@ impl Search<'_> {
     fn by_mu(&self, immittance: Immittance, cutoff: f64, m_max: usize) -> Option<(VoigtModel, VoigtFit)> {
         let mut last = None;
         for m in 1..=m_max.max(1) {
-            let Some((model, fit)) = self.fit(immittance, m) else { continue };
+            let Some((model, fit)) = self.fit(immittance, m) else {
+                continue;
+            };
             let stop = mu(&fit.coefficients) <= cutoff;
             last = Some((model, fit));
             if stop {

@@ -31,6 +31,8 @@ enum Command {
     Energy(cli::energy::EnergyArgs),
     /// Read a potentiostat file and show its format, sweeps, points, frequency range and metadata.
     Read(cli::read::ReadArgs),
+    /// Linear Kramers-Kronig test (Lin-KK): are the spectra valid (linear, causal, stable)?
+    Validate(cli::validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Arrhenius(args) => cli::arrhenius::run(args),
         Command::Energy(args) => cli::energy::run(args),
         Command::Read(args) => cli::read::run(args),
+        Command::Validate(args) => cli::validate::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -11,6 +11,8 @@ pub mod plot;
 pub mod read;
 pub mod series;
 pub mod simulate;
+pub mod spectra;
+pub mod validate;
 
 use std::process::ExitCode;
 

@@ -34,6 +34,9 @@ pub enum Error {
     /// A Kramers–Kronig test could not be run.
     #[error(transparent)]
     Kk(#[from] crate::validation::KkError),
+    /// A distribution of relaxation times could not be computed.
+    #[error(transparent)]
+    Drt(#[from] crate::drt::DrtError),
     /// A file could not be read.
     #[error(transparent)]
     Io(#[from] ReadError),

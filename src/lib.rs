@@ -81,6 +81,7 @@ pub mod analysis;
 pub mod arrhenius;
 pub mod circuit;
 pub mod consts;
+pub mod drt;
 pub mod elements;
 pub mod energy;
 mod error;
@@ -94,6 +95,7 @@ pub mod validation;
 
 pub use arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
 pub use circuit::{Circuit, CircuitError, Evaluator};
+pub use drt::{drt, Drt, DrtError, DrtOptions, DrtPeak};
 pub use elements::ElementKind;
 pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};

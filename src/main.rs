@@ -33,6 +33,8 @@ enum Command {
     Read(cli::read::ReadArgs),
     /// Linear Kramers-Kronig test (Lin-KK): are the spectra valid (linear, causal, stable)?
     Validate(cli::validate::ValidateArgs),
+    /// Distribution of relaxation times (DRT) by Tikhonov regularisation: peaks, resistances, R_inf.
+    Drt(cli::drt::DrtArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Energy(args) => cli::energy::run(args),
         Command::Read(args) => cli::read::run(args),
         Command::Validate(args) => cli::validate::run(args),
+        Command::Drt(args) => cli::drt::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -40,6 +40,15 @@ fn auc(valid: &[f64], invalid: &[f64]) -> f64 {
     s / (valid.len() * invalid.len()) as f64
 }
 
+/// Scores of one noise level: pseudo-χ² of compliant and drifting spectra, then max |residual| of each.
+#[derive(Default)]
+struct Level {
+    chi2_valid: Vec<f64>,
+    chi2_drift: Vec<f64>,
+    max_valid: Vec<f64>,
+    max_drift: Vec<f64>,
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().unwrap_or_else(|| "../shared/data/kk".into());
@@ -70,16 +79,16 @@ fn main() {
         .map(|(_, _, _, s)| lin_kk(s, &options).expect("the test runs"))
         .collect();
     let per = start.elapsed().as_secs_f64() / spectra.len() as f64;
-    let mut by_noise: BTreeMap<String, (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut by_noise: BTreeMap<String, Level> = BTreeMap::new();
     let mut right = 0;
     for ((id, ok, noise, _), r) in spectra.iter().zip(&results) {
         let e = by_noise.entry(format!("{noise}")).or_default();
         if *ok {
-            e.0.push(r.pseudo_chi2);
-            e.2.push(r.max_abs_residual);
+            e.chi2_valid.push(r.pseudo_chi2);
+            e.max_valid.push(r.max_abs_residual);
         } else {
-            e.1.push(r.pseudo_chi2);
-            e.3.push(r.max_abs_residual);
+            e.chi2_drift.push(r.pseudo_chi2);
+            e.max_drift.push(r.max_abs_residual);
         }
         right += usize::from(r.valid == *ok);
         if verbose {
@@ -89,13 +98,13 @@ fn main() {
             );
         }
     }
-    for (noise, (v, i, vm, im)) in &by_noise {
+    for (noise, l) in &by_noise {
         println!(
             "noise {noise:>4} %: AUC(pseudo_chi2) {:.4}  AUC(max_abs_residual) {:.4}  ({} compliant, {} drifting)",
-            auc(v, i),
-            auc(vm, im),
-            v.len(),
-            i.len()
+            auc(&l.chi2_valid, &l.chi2_drift),
+            auc(&l.max_valid, &l.max_drift),
+            l.chi2_valid.len(),
+            l.chi2_drift.len()
         );
     }
     println!(

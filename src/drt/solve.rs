@@ -148,7 +148,7 @@ impl Problem {
         g.view_mut((m, m), (p, p)).copy_from(&ete);
         // + λ·DᵀCD with D the [1, −2, 1] second difference and C the penalty weights (pentadiagonal).
         let cw = &self.penalty_weights;
-        for k in 0..m {
+        for (k, &ck) in cw.iter().enumerate() {
             let taps = [(k.wrapping_sub(1), 1.0), (k, -2.0), (k + 1, 1.0)];
             for &(i, di) in &taps {
                 if i >= m {
@@ -156,7 +156,7 @@ impl Problem {
                 }
                 for &(j, dj) in &taps {
                     if j < m {
-                        g[(i, j)] += lam * cw[k] * di * dj;
+                        g[(i, j)] += lam * ck * di * dj;
                     }
                 }
             }
@@ -188,11 +188,11 @@ impl Problem {
         }
         // Residual of the non-negative solution, for the noise level of the band.
         let mut r = self.b.clone();
-        for j in 0..m {
-            r.axpy(-sol[j], &self.a.column(j), 1.0);
+        for (j, &x) in sol[..m].iter().enumerate() {
+            r.axpy(-x, &self.a.column(j), 1.0);
         }
-        for j in 0..p {
-            r.axpy(-sol[m + j], &self.e.column(j), 1.0);
+        for (j, &x) in sol[m..].iter().enumerate() {
+            r.axpy(-x, &self.e.column(j), 1.0);
         }
         let s2 = r.norm_squared() / (dof_data - tr).max(1.0);
         // Cov(γ) ≈ s²·D⁻¹·V·diag(1/(μ + λ))·Vᵀ·D⁻¹: the diagonal from W = D⁻¹V.

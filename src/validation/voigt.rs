@@ -191,8 +191,7 @@ impl VoigtModel {
         rhs[0] = hx_re;
         for j in 0..m {
             let (tj, sj) = (self.taus[j], s[j]);
-            for k in j..m {
-                let (tk, sk) = (self.taus[k], s[k]);
+            for (k, (&tk, &sk)) in self.taus.iter().zip(&s).enumerate().skip(j) {
                 let kk = (tj * sj + tk * sk) / (tj + tk);
                 let v = if admittance { s0 - sj - sk + kk } else { kk };
                 set(&mut g, 1 + j, 1 + k, v);

@@ -20,6 +20,8 @@ const GAUSS: [(f64, f64); 4] = [
 pub(crate) struct Grid {
     pub u: Vec<f64>,
     pub du: f64,
+    /// τ at the quadrature points of each interval, interval by interval (exp computed once per grid).
+    quad_tau: Vec<f64>,
 }
 
 impl Grid {
@@ -28,10 +30,12 @@ impl Grid {
         let (a, b) = (tau_min.ln(), tau_max.ln());
         let n = (((b - a) / std::f64::consts::LN_10 * per_decade).round() as usize + 1).max(3);
         let du = (b - a) / (n - 1) as f64;
-        Grid {
-            u: (0..n).map(|k| a + du * k as f64).collect(),
-            du,
-        }
+        let u: Vec<f64> = (0..n).map(|k| a + du * k as f64).collect();
+        let quad_tau = u[..n - 1]
+            .iter()
+            .flat_map(|&uk| GAUSS.iter().map(move |&(t, _)| (uk + t * du).exp()))
+            .collect();
+        Grid { u, du, quad_tau }
     }
 
     /// Number of nodes.
@@ -52,9 +56,8 @@ impl Grid {
         row.clear();
         row.resize(n, Complex64::new(0.0, 0.0));
         for k in 0..n - 1 {
-            for &(t, w) in &GAUSS {
-                let u = self.u[k] + t * self.du;
-                let x = omega * u.exp();
+            for (&(t, w), &tau) in GAUSS.iter().zip(&self.quad_tau[4 * k..4 * k + 4]) {
+                let x = omega * tau;
                 let d = 1.0 / (1.0 + x * x);
                 let kern = Complex64::new(d, -x * d) * (w * self.du);
                 // φ_k falls from 1 to 0 over the interval, φ_{k+1} rises from 0 to 1.

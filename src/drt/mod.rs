@@ -72,7 +72,6 @@ pub use peaks::DrtPeak;
 use crate::spectrum::Spectrum;
 use basis::Grid;
 use nalgebra::{DMatrix, DVector};
-use num_complex::Complex64;
 use solve::{LambdaChoice, Problem};
 
 /// ε of the adaptive penalty weights 1/(γ̄/γ_max + ε).
@@ -317,7 +316,8 @@ pub fn drt(spectrum: &Spectrum, options: &DrtOptions) -> Result<Drt, DrtError> {
         Some(l) => LambdaChoice::Fixed(l),
         None => LambdaChoice::Gcv { rho: options.rho },
     };
-    let mut sol = problem.solve(choice).ok_or(DrtError::Singular)?;
+    let pre = problem.prepare();
+    let mut sol = problem.solve(&pre, choice).ok_or(DrtError::Singular)?;
     if options.adaptive {
         // Second pass: smooth hard where γ is small and lightly where it is large, c_k = 1/(γ̄_k/γ_max + ε), with
         // γ̄ the first solution averaged over neighbouring nodes. Flat tails stop ringing into spurious peaks,
@@ -332,7 +332,7 @@ pub fn drt(spectrum: &Spectrum, options: &DrtOptions) -> Result<Drt, DrtError> {
                     1.0 / (avg / top + ADAPTIVE_FLOOR)
                 })
                 .collect();
-            sol = problem.solve(choice).ok_or(DrtError::Singular)?;
+            sol = problem.solve(&pre, choice).ok_or(DrtError::Singular)?;
         }
     }
     let r_inf = sol.extra[0];
@@ -341,20 +341,10 @@ pub fn drt(spectrum: &Spectrum, options: &DrtOptions) -> Result<Drt, DrtError> {
     } else {
         0.0
     };
-    // Residuals relative to |Z|.
-    let (mut res_re, mut res_im) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut sum = 0.0;
-    for (&w, &zi) in omega.iter().zip(z) {
-        grid.kernel_row(w, &mut kernel);
-        let mut zf = Complex64::new(r_inf, w * inductance);
-        for (k, g) in kernel.iter().zip(&sol.gamma) {
-            zf += k * g;
-        }
-        let r = (zi - zf) / zi.norm();
-        sum += r.norm_sqr();
-        res_re.push(r.re);
-        res_im.push(r.im);
-    }
+    // Residuals relative to |Z|: the weighted residuals of the solve, real and imaginary rows interleaved.
+    let res_re: Vec<f64> = sol.residual.iter().step_by(2).copied().collect();
+    let res_im: Vec<f64> = sol.residual.iter().skip(1).step_by(2).copied().collect();
+    let sum = sol.residual.norm_squared();
     let band = |sign: f64| -> Vec<f64> {
         sol.gamma
             .iter()

@@ -23,6 +23,8 @@ pub(crate) struct Solution {
     pub gamma_sd: Vec<f64>,
     /// Effective number of parameters, trace of the influence matrix (unpenalised columns included).
     pub effective_params: f64,
+    /// Weighted residuals b − Aγ − Ee of the non-negative solution.
+    pub residual: DVector<f64>,
 }
 
 /// A weighted, discretised DRT problem.
@@ -34,6 +36,23 @@ pub(crate) struct Problem {
     /// rows × p.
     pub e: DMatrix<f64>,
     pub b: DVector<f64>,
+}
+
+/// Products of the problem that do not depend on the penalty weights, computed once for both passes.
+pub(crate) struct Prepared {
+    /// Number of independent unpenalised columns.
+    n_free: usize,
+    /// G₀ = BᵀB and B·b̃ for B = (I − QQᵀ)·A·D⁻¹ (before the penalty weights).
+    g0: DMatrix<f64>,
+    g0b: DVector<f64>,
+    /// ‖(I − QQᵀ)b‖².
+    bb: f64,
+    /// The blocks of the normal equations of the full problem.
+    ata: DMatrix<f64>,
+    ate: DMatrix<f64>,
+    ete: DMatrix<f64>,
+    atb: DVector<f64>,
+    etb: DVector<f64>,
 }
 
 /// How λ is chosen.
@@ -52,7 +71,8 @@ impl Problem {
         (mu.iter().sum::<f64>() / mu.len() as f64).max(f64::MIN_POSITIVE)
     }
 
-    pub fn solve(&self, choice: LambdaChoice) -> Option<Solution> {
+    /// The weight-independent products (see [`Prepared`]).
+    pub fn prepare(&self) -> Prepared {
         let (rows, m) = self.a.shape();
         let p = self.e.ncols();
         // Orthonormal basis of E's columns (modified Gram–Schmidt), dropping a column that is dependent.
@@ -74,7 +94,7 @@ impl Problem {
                 v.axpy(-d, qi, 1.0);
             }
         };
-        // C = P·A·D⁻¹, row by row: each row of A·D⁻¹ solves D·cᵀ = aᵀ (D symmetric).
+        // B = P·A·D⁻¹, row by row: each row of A·D⁻¹ solves D·cᵀ = aᵀ (D symmetric).
         let mut ap = self.a.clone();
         for j in 0..m {
             let mut col = ap.column(j).into_owned();
@@ -83,7 +103,6 @@ impl Problem {
         }
         let mut bp = self.b.clone();
         project(&mut bp);
-        let inv_w: Vec<f64> = self.penalty_weights.iter().map(|&c| 1.0 / c.sqrt()).collect();
         let mut c = DMatrix::<f64>::zeros(rows, m);
         let mut buf = vec![0.0; m];
         for r in 0..rows {
@@ -92,17 +111,40 @@ impl Problem {
             }
             solve_second_difference(&mut buf);
             for j in 0..m {
-                c[(r, j)] = buf[j] * inv_w[j];
+                c[(r, j)] = buf[j];
             }
         }
-        let ctc = c.tr_mul(&c);
-        let ctb = c.tr_mul(&bp);
+        Prepared {
+            n_free: q.len(),
+            g0: c.tr_mul(&c),
+            g0b: c.tr_mul(&bp),
+            bb: bp.norm_squared(),
+            ata: self.a.tr_mul(&self.a),
+            ate: self.a.tr_mul(&self.e),
+            ete: self.e.tr_mul(&self.e),
+            atb: self.a.tr_mul(&self.b),
+            etb: self.e.tr_mul(&self.b),
+        }
+    }
+
+    pub fn solve(&self, pre: &Prepared, choice: LambdaChoice) -> Option<Solution> {
+        let (rows, m) = self.a.shape();
+        let p = self.e.ncols();
+        // With the penalty weights W: C = B·W⁻¹, so CᵀC = W⁻¹G₀W⁻¹ and Cᵀb̃ = W⁻¹B·b̃.
+        let inv_w: Vec<f64> = self.penalty_weights.iter().map(|&c| 1.0 / c.sqrt()).collect();
+        let mut ctc = pre.g0.clone();
+        for i in 0..m {
+            for j in 0..m {
+                ctc[(i, j)] *= inv_w[i] * inv_w[j];
+            }
+        }
+        let ctb = DVector::from_iterator(m, pre.g0b.iter().zip(&inv_w).map(|(v, w)| v * w));
         let eig = SymmetricEigen::new(ctc);
         let mu: Vec<f64> = eig.eigenvalues.iter().map(|&v| v.max(0.0)).collect();
         let beta = eig.eigenvectors.tr_mul(&ctb);
-        let bb = bp.norm_squared();
+        let bb = pre.bb;
         let scale = Self::lambda_scale(&mu);
-        let dof_data = (rows - q.len()) as f64;
+        let dof_data = (rows - pre.n_free) as f64;
         let curve = |lam: f64| -> (f64, f64) {
             let (mut fit, mut tr) = (0.0, 0.0);
             for (&mi, &bi) in mu.iter().zip(beta.iter()) {
@@ -139,13 +181,10 @@ impl Problem {
         // Non-negative solution of the full problem at this λ, on the normal equations.
         let n = m + p;
         let mut g = DMatrix::<f64>::zeros(n, n);
-        let ata = self.a.tr_mul(&self.a);
-        let ate = self.a.tr_mul(&self.e);
-        let ete = self.e.tr_mul(&self.e);
-        g.view_mut((0, 0), (m, m)).copy_from(&ata);
-        g.view_mut((0, m), (m, p)).copy_from(&ate);
-        g.view_mut((m, 0), (p, m)).copy_from(&ate.transpose());
-        g.view_mut((m, m), (p, p)).copy_from(&ete);
+        g.view_mut((0, 0), (m, m)).copy_from(&pre.ata);
+        g.view_mut((0, m), (m, p)).copy_from(&pre.ate);
+        g.view_mut((m, 0), (p, m)).copy_from(&pre.ate.transpose());
+        g.view_mut((m, m), (p, p)).copy_from(&pre.ete);
         // + λ·DᵀCD with D the [1, −2, 1] second difference and C the penalty weights (pentadiagonal).
         let cw = &self.penalty_weights;
         for (k, &ck) in cw.iter().enumerate() {
@@ -162,8 +201,8 @@ impl Problem {
             }
         }
         let mut h = DVector::<f64>::zeros(n);
-        h.rows_mut(0, m).copy_from(&self.a.tr_mul(&self.b));
-        h.rows_mut(m, p).copy_from(&self.e.tr_mul(&self.b));
+        h.rows_mut(0, m).copy_from(&pre.atb);
+        h.rows_mut(m, p).copy_from(&pre.etb);
         // Unit diagonal for the NNLS tolerances.
         let s: Vec<f64> = (0..n)
             .map(|i| {
@@ -213,7 +252,8 @@ impl Problem {
             gamma: sol[..m].to_vec(),
             extra: sol[m..].to_vec(),
             gamma_sd: var.iter().map(|v| (s2 * v).sqrt()).collect(),
-            effective_params: tr + q.len() as f64,
+            effective_params: tr + pre.n_free as f64,
+            residual: r,
         })
     }
 }

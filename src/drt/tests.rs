@@ -1,6 +1,7 @@
 use super::*;
 use crate::simulate::{log_frequencies, simulate, Noise};
 use crate::Circuit;
+use num_complex::Complex64;
 use std::f64::consts::PI;
 
 /// Exact γ of a ZARC R/(1 + (jωτ0)^φ) at ln τ = u.

@@ -31,6 +31,12 @@ pub enum Error {
     /// Invalid cell-stack description for the energy-density calculation.
     #[error(transparent)]
     Energy(#[from] EnergyError),
+    /// A Kramers–Kronig test could not be run.
+    #[error(transparent)]
+    Kk(#[from] crate::validation::KkError),
+    /// A distribution of relaxation times could not be computed.
+    #[error(transparent)]
+    Drt(#[from] crate::drt::DrtError),
     /// A file could not be read.
     #[error(transparent)]
     Io(#[from] ReadError),

@@ -81,6 +81,7 @@ pub mod analysis;
 pub mod arrhenius;
 pub mod circuit;
 pub mod consts;
+pub mod drt;
 pub mod elements;
 pub mod energy;
 mod error;
@@ -90,15 +91,18 @@ pub mod io;
 pub mod plot;
 pub mod simulate;
 pub mod spectrum;
+pub mod validation;
 
 pub use arrhenius::{fit_arrhenius, ArrheniusError, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
 pub use circuit::{Circuit, CircuitError, Evaluator};
+pub use drt::{drt, Drt, DrtError, DrtOptions, DrtPeak};
 pub use elements::ElementKind;
 pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
 pub use fit::{fit, fit_series, FitError, FitOptions, FitReport, ParameterEstimate, SeriesFit, Weighting};
 pub use io::{read, DataFile, Format, ReadError, SweepSelection};
 pub use spectrum::{Spectrum, SpectrumError};
+pub use validation::{lin_kk, KkError, LinKk, LinKkOptions};
 
 pub use nalgebra;
 pub use num_complex;

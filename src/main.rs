@@ -31,6 +31,10 @@ enum Command {
     Energy(cli::energy::EnergyArgs),
     /// Read a potentiostat file and show its format, sweeps, points, frequency range and metadata.
     Read(cli::read::ReadArgs),
+    /// Linear Kramers-Kronig test (Lin-KK): are the spectra valid (linear, causal, stable)?
+    Validate(cli::validate::ValidateArgs),
+    /// Distribution of relaxation times (DRT) by Tikhonov regularisation: peaks, resistances, R_inf.
+    Drt(cli::drt::DrtArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Arrhenius(args) => cli::arrhenius::run(args),
         Command::Energy(args) => cli::energy::run(args),
         Command::Read(args) => cli::read::run(args),
+        Command::Validate(args) => cli::validate::run(args),
+        Command::Drt(args) => cli::drt::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -3,6 +3,7 @@
 //! The binary only parses arguments, calls the library and formats output; all computation lives in the crate.
 
 pub mod arrhenius;
+pub mod drt;
 pub mod energy;
 pub mod fit;
 pub mod fitargs;
@@ -11,6 +12,8 @@ pub mod plot;
 pub mod read;
 pub mod series;
 pub mod simulate;
+pub mod spectra;
+pub mod validate;
 
 use std::process::ExitCode;
 

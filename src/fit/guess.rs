@@ -23,7 +23,7 @@ use crate::elements::ElementKind;
 use crate::spectrum::Spectrum;
 use std::f64::consts::{PI, TAU};
 
-mod nnls;
+pub(crate) mod nnls;
 mod slots;
 #[cfg(test)]
 mod tests;

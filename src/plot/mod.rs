@@ -15,6 +15,8 @@
 //! * [`ArrheniusPlot`] plots ln(R/T), ln(σT), ln R or ln σ against 1000/T with error bars, the fitted lines and
 //!   their activation energies, with a °C scale on the top axis.
 //!
+//! * [`DrtPlot`] plots a distribution of relaxation times with its band and peaks.
+//!
 //! Each `write_*` method has a `render_*` twin that returns the SVG document as a `String`.
 //!
 //! # Fonts
@@ -48,11 +50,13 @@
 mod arrhenius;
 mod axis;
 mod draw;
+mod drt;
 mod spectrum;
 
 use std::path::{Path, PathBuf};
 
 pub use arrhenius::ArrheniusPlot;
+pub use drt::DrtPlot;
 pub use spectrum::SpectrumPlot;
 
 use crate::circuit::Circuit;

@@ -13,7 +13,7 @@ use nalgebra::{DMatrix, DVector};
 ///
 /// The Cholesky factor of the passive set's Gram matrix is grown by one row when a variable enters (O(m²)) and
 /// rebuilt only when variables leave, which is rarer; all buffers are allocated once.
-pub(super) fn nnls_normal(g: &DMatrix<f64>, h: &DVector<f64>) -> DVector<f64> {
+pub(crate) fn nnls_normal(g: &DMatrix<f64>, h: &DVector<f64>) -> DVector<f64> {
     let k = h.len();
     let mut x = DVector::<f64>::zeros(k);
     let scale = g

@@ -17,15 +17,22 @@ use crate::elements::ElementKind;
 use crate::spectrum::Spectrum;
 use serde::Serialize;
 
-/// The misfit ratio (RMS relative residual over the noise floor) above which a fit does not describe its data.
-pub const MISFIT_LIMIT: f64 = 3.0;
+/// The misfit ratio (RMS relative residual over the noise floor) above which a fit does not describe its data: an
+/// order of magnitude above what the data show by themselves. Published circuits of real spectra leave 1–10 times
+/// the floor (a causal, linear model with one relaxation per fifth of a decade describes instrument artefacts
+/// that an equivalent circuit does not); a missing process, a sign error or an unmodelled inductance, 10–1000.
+pub const MISFIT_LIMIT: f64 = 10.0;
 
 /// The runs test's |z| beyond which the residuals are structured: z = −4 happens by chance about once in 30,000
 /// fits of a model that describes its data.
 pub const RUNS_Z_LIMIT: f64 = 4.0;
 
-/// The misfit above which long runs in the residuals count as structure.
-const STRUCTURED_MISFIT: f64 = 1.5;
+/// The misfit above which long runs in the residuals count as structure: half an order of magnitude above the
+/// floor (below it, published circuits of real spectra often leave long runs of small residuals).
+const STRUCTURED_MISFIT: f64 = 5.0;
+
+/// The misfit against the white-noise level above which the floor is checked against a Kramers–Kronig fit.
+pub(super) const KK_CHECK_ABOVE: f64 = 3.0;
 
 /// Z″ above this fraction of |Z| counts as inductive (below it, noise around zero).
 const INDUCTIVE_FRACTION: f64 = 1e-3;
@@ -60,7 +67,6 @@ pub(super) fn judge(
     noise_floor: Option<f64>,
 ) -> (Adequacy, Vec<FitWarning>) {
     let mut warnings = Vec::new();
-    let noise_floor = noise_floor.or_else(|| white_noise_rms(residuals));
     let misfit = noise_floor
         .filter(|f| *f > 0.0 && f.is_finite())
         .map(|f| rms / f)

@@ -21,6 +21,7 @@ use super::transform::Transform;
 use super::verdict::{FitWarning, Termination};
 use crate::circuit::Circuit;
 use crate::spectrum::Spectrum;
+use crate::validation::{lin_kk, Immittance, LinKkOptions};
 use levenberg_marquardt::LevenbergMarquardt;
 use nalgebra::DVector;
 use num_complex::Complex64;
@@ -75,8 +76,11 @@ pub(super) struct Context<'a> {
     pub(super) free: Vec<usize>,
     /// Bounds of every parameter.
     pub(super) bounds: Vec<(f64, f64)>,
-    /// The RMS relative deviation the data show by themselves, when known.
+    /// The RMS relative deviation the data show by themselves, when known beforehand (σ from the file).
     pub(super) noise_floor: Option<f64>,
+    /// The RMS relative residual per degree of freedom of a Kramers–Kronig fit of the spectrum, computed the
+    /// first time a fit's misfit asks for it.
+    kk_floor: std::sync::OnceLock<Option<f64>>,
     /// Buffers of finished local runs, reused by the next run or the statistics on any thread.
     spare: std::sync::Mutex<Vec<Workspace>>,
 }
@@ -107,6 +111,7 @@ impl<'a> Context<'a> {
             free,
             bounds,
             noise_floor,
+            kk_floor: std::sync::OnceLock::new(),
             spare: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -152,7 +157,21 @@ impl<'a> Context<'a> {
         by_freq.sort_by(|a, b| a.frequency_hz.total_cmp(&b.frequency_hz));
         let signs: Vec<(f64, f64)> = by_freq.iter().map(|r| (r.real, r.imag)).collect();
         let rms = adequacy::rms_relative(stats.pseudo_chi2, self.spectrum.len());
-        adequacy::judge(self.circuit, self.spectrum, &signs, rms, self.noise_floor)
+        let floor = self.noise_floor.or_else(|| {
+            let white = adequacy::white_noise_rms(&signs)?;
+            if rms <= adequacy::KK_CHECK_ABOVE * white {
+                return Some(white);
+            }
+            let kk = *self.kk_floor.get_or_init(|| {
+                let options = LinKkOptions::default().with_immittance(Immittance::Impedance);
+                lin_kk(self.spectrum, &options)
+                    .ok()
+                    .map(|kk| kk.pseudo_chi2.sqrt())
+                    .filter(|f| f.is_finite())
+            });
+            Some(kk.map_or(white, |k| k.max(white)))
+        });
+        adequacy::judge(self.circuit, self.spectrum, &signs, rms, floor)
     }
 
     /// A local run from `start` (every parameter, external values) with at most `budget` residual evaluations.

@@ -38,6 +38,10 @@ const EXACT_FIT: f64 = 1e-12;
 /// Residual evaluations per free parameter (plus one) that the solver gets in one chunk.
 const CHUNK_PER_PARAMETER: usize = 30;
 
+/// Relative decrease of χ² over a whole chunk below which a stationary run has stalled (see
+/// [`Termination::Stalled`]).
+const STALLED: f64 = 1e-6;
+
 /// A two-sided parameter within this fraction of its range from a bound is saturated there.
 const SATURATED_FRACTION: f64 = 1e-4;
 
@@ -185,6 +189,7 @@ impl<'a> Context<'a> {
         let mut isotropic = false;
         let (mut n_iterations, mut n_evaluations) = (0, 0);
         let budget = budget.max(1);
+        let mut previous = f64::INFINITY;
         loop {
             let chunk = (budget - n_evaluations).min(CHUNK_PER_PARAMETER * (active.len() + 1));
             let run = self.solve(&full, &active, isotropic, chunk);
@@ -232,7 +237,15 @@ impl<'a> Context<'a> {
                 return finish(run.termination, run.objective, full);
             } else if out_of_budget {
                 return finish(Termination::MaxEvaluations, look.objective, full);
+            } else if look.falling_onto_bound.is_empty()
+                && look.max_cosine <= STATIONARY_COSINE
+                && previous - look.objective <= STALLED * previous
+            {
+                // A whole chunk at a stationary point moved χ² by less than STALLED: a flat valley the solver
+                // crawls along, where the rest of the budget would buy nothing the parameters' errors can see.
+                return finish(Termination::Stalled, look.objective, full);
             }
+            previous = look.objective;
             // Parameters creeping onto a bound go onto it; the others are polished in the next chunk.
             for &(i, bound) in &look.falling_onto_bound {
                 full[i] = bound;

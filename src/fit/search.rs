@@ -19,6 +19,9 @@ use crate::elements::ElementKind;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
+/// Residual evaluations per free parameter (plus one) for the first reading of the spectrum.
+const FIRST_EVALUATIONS: usize = 150;
+
 /// Residual evaluations per free parameter (plus one) for an alternative reading of the spectrum.
 const ALTERNATIVE_EVALUATIONS: usize = 20;
 
@@ -29,7 +32,7 @@ const SCREEN_EVALUATIONS: usize = 8;
 const POLISHED: usize = 3;
 
 /// Ceiling of the evaluations of a whole search, per free parameter (plus one), beyond the first start.
-const SEARCH_EVALUATIONS: usize = 600;
+const SEARCH_EVALUATIONS: usize = 400;
 
 /// Relative difference of objectives below which two runs found the same minimum.
 const SAME_MINIMUM: f64 = 1e-6;
@@ -87,7 +90,10 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
     } else {
         firsts
     };
-    let mut runs: Vec<LocalFit> = vec![ctx.local(&firsts[0], plan.budget)];
+    // The first reading gets enough for any well-posed fit; one that needs more is crawling along a valley or
+    // sits in the wrong basin, and the search below continues it with the others.
+    let first_budget = plan.budget.min(FIRST_EVALUATIONS * (k + 1));
+    let mut runs: Vec<LocalFit> = vec![ctx.local(&firsts[0], first_budget)];
     let search_wanted = k > 0 && plan.random_starts > 0;
     // Judging a run needs its statistics (an SVD): only when alternatives or the search depend on it.
     let judge = firsts.len() > 1 || (search_wanted && !plan.forced);
@@ -112,7 +118,12 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
         doubt(&runs[lead], &ctx.stats(&runs[lead].params), ctx)
     };
     if search_wanted && (plan.forced || in_doubt) {
-        let mut starts = structured_starts(&runs[lead].params, ctx);
+        // The lead goes on first when it ran out of evaluations, then the moves away from it.
+        let mut starts = Vec::new();
+        if !runs[lead].converged() {
+            starts.push(runs[lead].params.clone());
+        }
+        starts.extend(structured_starts(&runs[lead].params, ctx));
         starts.extend(random_starts(&runs[lead].params, ctx, plan.random_starts, plan.seed));
         runs.extend(screen_and_polish(ctx, &starts, plan.budget));
     }

@@ -31,7 +31,7 @@ impl fmt::Display for Tolerance {
 
 /// Why the optimiser stopped at the reported point.
 ///
-/// The first five variants are convergence ([`Termination::is_converged`]); the others are not.
+/// The first seven variants are convergence ([`Termination::is_converged`]); the others are not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Termination {
@@ -49,6 +49,9 @@ pub enum Termination {
     ResidualsZero,
     /// No further improvement is possible in f64 arithmetic before the tolerances were met.
     MachinePrecision(Tolerance),
+    /// A stationary point where a whole chunk of the solver's evaluations lowered χ² by less than 1e-6 relative: a
+    /// flat valley along which the solver crawls (parameters the data barely determine).
+    Stalled,
     /// A stationary point of the parameters not on a bound, with one or more parameters on a bound: the
     /// objective still decreases towards the bound, so the constrained minimum is there.
     AtBound,
@@ -74,6 +77,7 @@ impl Termination {
                 | Termination::ResidualsZero
                 | Termination::MachinePrecision(_)
                 | Termination::AtBound
+                | Termination::Stalled
         )
     }
 
@@ -114,6 +118,7 @@ impl fmt::Display for Termination {
             Termination::ResidualsZero => f.write_str("converged (residuals are zero)"),
             Termination::MachinePrecision(t) => write!(f, "converged to machine precision ({t})"),
             Termination::AtBound => f.write_str("converged onto a bound"),
+            Termination::Stalled => f.write_str("converged (stalled: chi2 fell by less than 1e-6 over 30 evaluations per parameter)"),
             Termination::MaxEvaluations => f.write_str("stopped: maximum number of evaluations reached"),
             Termination::NotStationary => f.write_str("stopped: the gradient does not vanish at the last point"),
             Termination::NonFinite(what) => write!(f, "failed: non-finite values in {what}"),

@@ -10,6 +10,7 @@ use eisfit::analysis::{
     analyze_temperature_series, Combination, FitOutcome, SeriesPoint, TemperatureSeriesOptions, TemperatureSeriesReport,
 };
 use eisfit::arrhenius::ArrheniusLaw;
+use eisfit::Measured;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,8 +20,8 @@ use std::time::Instant;
 #[command(
     after_help = "MANIFEST.csv has the columns file,temperature_c (paths relative to the manifest), and \
     optionally area_cm2 and thickness_um per row.\n\nExamples:\n  \
-    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --fmin 20 \\\n      \
-    --combine separator=R0+R1 --combine interface=0.5*R2 --area-cm2 0.5027 --thickness-um 110\n  \
+    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)-CPE3' \\\n      \
+    --combine 'separator=R0+R1' --combine 'interface=0.5*R2' --area-cm2 0.5027 --thickness-um 110:5\n  \
     eisfit series manifest.csv --circuit 'R(RQ)(RQ)Q' --combine bulk=R1 --output json --plot arrhenius.svg"
 )]
 pub struct SeriesArgs {
@@ -32,12 +33,14 @@ pub struct SeriesArgs {
     /// (separator=R0+R1, interface=0.5*R2); repeatable.
     #[arg(long, value_name = "NAME=EXPR")]
     combine: Vec<String>,
-    /// Electrode area in cm², for areal resistances (a manifest column area_cm2 overrides it per row).
-    #[arg(long)]
-    area_cm2: Option<f64>,
-    /// Separator thickness in µm, for the conductivity σ = d/(R·A) (a column thickness_um overrides it).
-    #[arg(long)]
-    thickness_um: Option<f64>,
+    /// Electrode area in cm², for areal resistances, optionally with its standard uncertainty (0.5027:0.01), which
+    /// the areal values, σ and the prefactors then carry (a manifest column area_cm2 overrides it per row).
+    #[arg(long, value_name = "A[:SE]")]
+    area_cm2: Option<Measured>,
+    /// Separator thickness in µm, for the conductivity σ = d/(R·A), optionally with its standard uncertainty
+    /// (110:5), which σ then carries (a column thickness_um overrides it).
+    #[arg(long, value_name = "D[:SE]")]
+    thickness_um: Option<Measured>,
     /// The quantity whose conductivity is reported [default: the first --combine].
     #[arg(long)]
     conductivity_of: Option<String>,
@@ -293,10 +296,12 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
         for a in &r.arrhenius {
             writeln!(
                 out,
-                "  {:<14}  E_A = {:.4} ± {:.4} eV  ({:.2} kJ/mol)   R² = {:.5}   {} points",
+                "  {:<14}  E_A = {:.4} ± {:.4} eV  95 % CI [{:.4}, {:.4}]  ({:.2} kJ/mol)   R² = {:.5}   {} points",
                 a.quantity,
                 a.activation_energy_ev,
                 a.activation_energy_ev_stderr,
+                a.activation_energy_ev_ci95[0],
+                a.activation_energy_ev_ci95[1],
                 a.activation_energy_kj_per_mol,
                 a.r_squared,
                 a.n_points

@@ -39,6 +39,7 @@
 //! ```
 
 mod canonical;
+pub mod global;
 pub mod guess;
 mod options;
 mod problem;

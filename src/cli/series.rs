@@ -10,6 +10,7 @@ use eisfit::analysis::{
     analyze_temperature_series, Combination, FitOutcome, SeriesPoint, TemperatureSeriesOptions, TemperatureSeriesReport,
 };
 use eisfit::arrhenius::ArrheniusLaw;
+use eisfit::fit::global::{fit_global_from, GlobalFit, GlobalOptions};
 use eisfit::Measured;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,26 @@ pub struct SeriesArgs {
     /// Write the Arrhenius plot of the quantities as SVG.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Also fit every spectrum in one least-squares problem (after the per-spectrum fits, which give its start
+    /// values): parameters free per spectrum unless --shared or --arrhenius.
+    #[arg(long)]
+    global: bool,
+    /// With --global: parameters with one value common to all spectra (CPE1.n,CPE2.n).
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', requires = "global")]
+    shared: Vec<String>,
+    /// With --global: parameters tied across temperatures by the --law, so that their E_A and κ are fitted
+    /// directly from the spectra (R1,R2).
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', requires = "global")]
+    arrhenius: Vec<String>,
+}
+
+/// The JSON document: the series report, plus the global fit with --global.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a TemperatureSeriesReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global: Option<&'a GlobalFit>,
 }
 
 struct Row {
@@ -155,15 +176,31 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         }
     }
     let report = analyze_temperature_series(&circuit, &points, &fit_options, &opts)?;
+    let global = if args.global {
+        Some(run_global(&args, &circuit, &fit_options, &points, &report)?)
+    } else {
+        None
+    };
 
     let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &JsonOut {
+                    report: &report,
+                    global: global.as_ref(),
+                },
+            )?;
             writeln!(out)?;
         }
         OutputFormat::Csv => write_csv(&mut out, &report)?,
-        OutputFormat::Table => write_table(&mut out, &report)?,
+        OutputFormat::Table => {
+            write_table(&mut out, &report)?;
+            if let Some(g) = &global {
+                write_global(&mut out, g)?;
+            }
+        }
     }
     out.flush().context("writing to stdout")?;
 
@@ -206,7 +243,71 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         n - n_ok,
         started.elapsed().as_secs_f64()
     );
-    Ok(if n_ok == n { EXIT_OK } else { EXIT_NOT_CONVERGED })
+    let global_ok = global.as_ref().is_none_or(|g| g.converged);
+    if !global_ok {
+        eprintln!("warning: the global fit did not converge");
+    }
+    Ok(if n_ok == n && global_ok {
+        EXIT_OK
+    } else {
+        EXIT_NOT_CONVERGED
+    })
+}
+
+/// The global fit, started from the per-spectrum fits of `report` (which are in increasing temperature).
+fn run_global(
+    args: &SeriesArgs,
+    circuit: &eisfit::Circuit,
+    fit_options: &eisfit::FitOptions,
+    points: &[SeriesPoint],
+    report: &TemperatureSeriesReport,
+) -> anyhow::Result<GlobalFit> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].temperature_c().total_cmp(&points[b].temperature_c()));
+    let mut spectra = Vec::with_capacity(points.len());
+    let mut temps = Vec::with_capacity(points.len());
+    let mut starts = Vec::with_capacity(points.len());
+    for (&i, entry) in order.iter().zip(&report.fits) {
+        match &entry.outcome {
+            FitOutcome::Report(r) => starts.push((**r).clone()),
+            FitOutcome::Error { error } => bail!(
+                "--global: {} has no per-spectrum fit to start from: {error}",
+                entry.name()
+            ),
+        }
+        spectra.push(points[i].spectrum().clone());
+        temps.push(points[i].temperature_c());
+    }
+    let mut options = GlobalOptions::default().with_law(match args.law {
+        LawArg::TPrefactor => ArrheniusLaw::TPrefactor,
+        LawArg::Plain => ArrheniusLaw::Plain,
+    });
+    for n in &args.shared {
+        options = options.with_shared(n.trim());
+    }
+    for n in &args.arrhenius {
+        options = options.with_arrhenius(n.trim());
+    }
+    Ok(fit_global_from(circuit, &spectra, &temps, &starts, fit_options, &options).context("--global")?)
+}
+
+fn write_global(out: &mut impl Write, g: &GlobalFit) -> anyhow::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "global fit: {} spectra, {} points, {} parameters, {} iterations, {}",
+        g.spectra.len(),
+        g.n_points,
+        g.n_parameters,
+        g.n_iterations,
+        if g.converged { "converged" } else { "NOT CONVERGED" }
+    )?;
+    for p in &g.parameters {
+        let se = p.stderr.map_or_else(|| "—".to_owned(), |s| format!("{s:.4e}"));
+        writeln!(out, "  {:<16} {:>14.6e} ± {:<11} {}", p.name, p.value, se, p.unit)?;
+    }
+    writeln!(out, "  χ² = {:.4e}   reduced χ² = {:.4e}", g.chi2, g.reduced_chi2)?;
+    Ok(())
 }
 
 fn pm(v: f64, e: Option<f64>, unit: &str) -> String {

@@ -26,7 +26,7 @@ pub struct GlobalParameter {
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum GlobalTermination {
-    /// χ² stopped decreasing (relative change below 1e-12).
+    /// χ² stopped decreasing (relative change below 1e-10).
     Ftol,
     /// The step became negligible.
     Xtol,

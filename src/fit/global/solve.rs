@@ -20,8 +20,9 @@ use super::model::{Model, SpectrumBlock};
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 
-/// Relative reduction of χ² below which an accepted step ends the iteration.
-const FTOL: f64 = 1e-12;
+/// Relative reduction of χ² below which an accepted step close to Gauss–Newton's ends the iteration (χ² is then
+/// known to ten digits, far beyond its statistical meaning).
+const FTOL: f64 = 1e-10;
 /// Relative step below which an accepted step ends the iteration.
 const XTOL: f64 = 1e-10;
 /// Damping above which the solver gives up: no step, however short, reduces χ².
@@ -118,11 +119,12 @@ fn cost(model: &Model, local: &[DVector<f64>], global: &DVector<f64>) -> f64 {
     }
 }
 
-/// Marquardt's scaling: the largest diagonal of JᵀJ seen so far, per parameter, floored so that a column that is
-/// zero at the start can still be damped.
-fn update_scale(d: &mut DVector<f64>, diag: impl Iterator<Item = f64>) {
+/// Marquardt's scaling: the largest diagonal of JᵀJ seen so far, per parameter, floored at `floor` so that a
+/// column that is (nearly) zero at the start, such as a resistance a start fit drove to 1e-300 in log coordinates,
+/// is still damped instead of taking an unbounded step.
+fn update_scale(d: &mut DVector<f64>, diag: impl Iterator<Item = f64>, floor: f64) {
     for (di, v) in d.iter_mut().zip(diag) {
-        *di = di.max(v).max(1e-30);
+        *di = di.max(v).max(floor);
     }
 }
 
@@ -149,14 +151,23 @@ pub(super) fn minimise(
     let mut lambda = 1e-3;
     let mut nu = 2.0;
     for it in 1..=max_iterations {
-        for (d, b) in d_loc.iter_mut().zip(&st.blocks) {
-            update_scale(d, b.a.diagonal().iter().copied());
-        }
         let c_diag: DVector<f64> = st
             .blocks
             .iter()
             .fold(DVector::zeros(st.global.len()), |acc, b| acc + b.c.diagonal());
-        update_scale(&mut d_glob, c_diag.iter().copied());
+        // why: the unknowns are O(1) in their transformed coordinates (logarithms, logits), so a relative floor
+        // keeps every step bounded without damping the well-determined directions.
+        let largest = st
+            .blocks
+            .iter()
+            .flat_map(|b| b.a.diagonal().iter().copied().collect::<Vec<_>>())
+            .chain(c_diag.iter().copied())
+            .fold(0.0_f64, f64::max);
+        let floor = (1e-10 * largest).max(1e-300);
+        for (d, b) in d_loc.iter_mut().zip(&st.blocks) {
+            update_scale(d, b.a.diagonal().iter().copied(), floor);
+        }
+        update_scale(&mut d_glob, c_diag.iter().copied(), floor);
         loop {
             if lambda > LAMBDA_MAX {
                 return (Some(st), Stop::NoReduction, it);
@@ -194,6 +205,9 @@ pub(super) fn minimise(
                     continue;
                 };
                 let reduction = st.cost - new_cost;
+                // why: a heavily damped step is short and gains little by construction; only a step close to
+                // Gauss–Newton's that gains nothing (or barely moves) means the optimum is reached.
+                let near_gauss_newton = lambda <= 1.0;
                 st = State {
                     local: new_local,
                     global: new_global,
@@ -202,10 +216,10 @@ pub(super) fn minimise(
                 };
                 lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
                 nu = 2.0;
-                if reduction <= FTOL * st.cost {
+                if near_gauss_newton && reduction <= FTOL * st.cost {
                     return (Some(st), Stop::Ftol, it);
                 }
-                if step_norm2.sqrt() <= XTOL * (x_norm2.sqrt() + XTOL) {
+                if near_gauss_newton && step_norm2.sqrt() <= XTOL * (x_norm2.sqrt() + XTOL) {
                     return (Some(st), Stop::Xtol, it);
                 }
                 break;

@@ -170,7 +170,10 @@ fn a_tied_series_recovers_its_activation_energy_more_precisely_than_the_sequenti
     // why: the line's error is scaled by the scatter of 5 points, itself a noisy estimate; compared here is the
     // error propagated from the spectra (the scale removed), which the global fit's must not exceed.
     let propagated = line.activation_energy_ev_stderr() / line.reduced_chi2().sqrt();
-    eprintln!("global {se}, sequential {} (propagated {propagated})", line.activation_energy_ev_stderr());
+    eprintln!(
+        "global {se}, sequential {} (propagated {propagated})",
+        line.activation_energy_ev_stderr()
+    );
     assert!(se <= propagated, "{se} vs {propagated}");
     // The tied R1 at each temperature, with an error from the global covariance.
     for s in &g.spectra {

@@ -288,7 +288,7 @@ fn run_global(
     for n in &args.arrhenius {
         options = options.with_arrhenius(n.trim());
     }
-    Ok(fit_global_from(circuit, &spectra, &temps, &starts, fit_options, &options).context("--global")?)
+    fit_global_from(circuit, &spectra, &temps, &starts, fit_options, &options).context("--global")
 }
 
 fn write_global(out: &mut impl Write, g: &GlobalFit) -> anyhow::Result<()> {

@@ -9,6 +9,9 @@ use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;
 use std::sync::Mutex;
 
+/// One spectrum as the model takes it: frequencies (Hz), data, weights, temperature (K).
+pub(super) type SpectrumInput = (Vec<f64>, Vec<Complex64>, Vec<Complex64>, f64);
+
 /// How one circuit parameter is determined.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub(super) enum Role {
@@ -59,12 +62,7 @@ pub(super) struct Model {
 
 impl Model {
     /// A model of `circuit` over spectra given as (frequencies, data, weights, temperature in K).
-    pub(super) fn new(
-        circuit: &Circuit,
-        roles: Vec<Role>,
-        law: ArrheniusLaw,
-        spectra: Vec<(Vec<f64>, Vec<Complex64>, Vec<Complex64>, f64)>,
-    ) -> Model {
+    pub(super) fn new(circuit: &Circuit, roles: Vec<Role>, law: ArrheniusLaw, spectra: Vec<SpectrumInput>) -> Model {
         let count = |f: fn(&Role) -> usize| roles.iter().map(f).sum::<usize>();
         let n_local = count(|r| usize::from(matches!(r, Role::Local { .. })));
         let n_global = count(|r| match r {

@@ -66,11 +66,11 @@ fn small_model() -> (Model, Vec<DVector<f64>>, DVector<f64>) {
 fn the_jacobian_matches_finite_differences() {
     let (model, local, global) = small_model();
     let h = 1e-6;
-    for k in 0..3 {
-        let (r, jl, jg) = model.jacobian(k, &local[k], &global);
+    for (k, lk) in local.iter().enumerate() {
+        let (r, jl, jg) = model.jacobian(k, lk, &global);
         let residual = |l: &DVector<f64>, g: &DVector<f64>| model.jacobian(k, l, g).0;
-        for c in 0..local[k].len() {
-            let (mut lp, mut lm) = (local[k].clone(), local[k].clone());
+        for c in 0..lk.len() {
+            let (mut lp, mut lm) = (lk.clone(), lk.clone());
             lp[c] += h;
             lm[c] -= h;
             let fd = (residual(&lp, &global) - residual(&lm, &global)) / (2.0 * h);
@@ -81,15 +81,11 @@ fn the_jacobian_matches_finite_differences() {
             let (mut gp, mut gm) = (global.clone(), global.clone());
             gp[c] += h;
             gm[c] -= h;
-            let fd = (residual(&local[k], &gp) - residual(&local[k], &gm)) / (2.0 * h);
+            let fd = (residual(lk, &gp) - residual(lk, &gm)) / (2.0 * h);
             let err = (&fd - jg.column(c)).norm() / fd.norm().max(1e-12);
             assert!(err < 1e-6, "spectrum {k}, global {c}: {err}");
         }
-        approx::assert_relative_eq!(
-            r.norm_squared(),
-            model.chi2(k, &local[k], &global),
-            max_relative = 1e-12
-        );
+        approx::assert_relative_eq!(r.norm_squared(), model.chi2(k, lk, &global), max_relative = 1e-12);
     }
 }
 

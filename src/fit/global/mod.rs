@@ -14,7 +14,7 @@
 //! # Algorithm
 //! Levenberg–Marquardt on the block-arrow normal equations (per-spectrum blocks plus the global columns), with the
 //! local blocks eliminated by a Schur complement, so that the cost of a step grows linearly with the number of
-//! spectra. Bounds of local and shared parameters use the same smooth transforms as [`fit`](crate::fit); an
+//! spectra. Bounds of local and shared parameters use the same smooth transforms as [`fit`](crate::fit()); an
 //! Arrhenius-tied parameter is positive by construction and is fitted as ln p(T_ref) and E_A, with T_ref =
 //! 1/mean(1/T), which makes the two nearly uncorrelated. Start values come from per-spectrum fits: local values
 //! as fitted, shared values as the median over the spectra, Arrhenius parameters from a weighted Arrhenius fit of

@@ -16,6 +16,7 @@ fn documented() -> Route {
     Route {
         circuit: nzsp::CIRCUIT.into(),
         fmin: None,
+        global: false,
     }
 }
 
@@ -42,6 +43,7 @@ fn the_documented_route_is_unbiased_where_the_former_one_was_not() {
     let former = Route {
         circuit: "R0-p(R1,CPE1)-p(R2,CPE2)".into(),
         fmin: Some(20.0),
+        global: false,
     };
     let (old, _) = run(&former, 50_000, n);
     for (q, s) in ["separator", "interface"].iter().zip(&doc) {

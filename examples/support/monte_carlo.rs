@@ -15,6 +15,9 @@ pub struct Route {
     pub circuit: String,
     /// `--fmin`, if any.
     pub fmin: Option<f64>,
+    /// Fit the series globally (`--global`): the CPEs shared, R0, R1 and R2 tied by the Arrhenius law; the
+    /// activation energies are then R1.E_A (separator, as R0 has the same law) and R2.E_A (interface).
+    pub global: bool,
 }
 
 /// One replicate's activation energies: (E_A, standard error, half-width of the 95 % interval) per quantity, in
@@ -38,6 +41,9 @@ pub fn replicate(route: &Route, first_seed: u64, r: u64) -> Replicate {
         .with_combination("interface=0.5*R2".parse::<Combination>().ok()?)
         .with_area_cm2(nzsp::AREA_CM2)
         .with_thickness_um(nzsp::THICKNESS_UM);
+    if route.global {
+        return global_replicate(&circuit, &points, &fit_options);
+    }
     let report = analyze_temperature_series(&circuit, &points, &fit_options, &options).ok()?;
     let get = |name: &str| {
         report.arrhenius.iter().find(|a| a.quantity == name).map(|a| {
@@ -102,4 +108,28 @@ pub fn run(route: &Route, first_seed: u64, n: u64) -> ([Summary; 2], usize) {
         }
     };
     ([summary(0), summary(1)], failed)
+}
+
+/// The global route of one replicate: E_A ± SE of R1 and R2, with ±1.96 SE intervals (the global fit has hundreds
+/// of degrees of freedom).
+fn global_replicate(circuit: &Circuit, points: &[SeriesPoint], fit_options: &FitOptions) -> Replicate {
+    use eisfit::fit::global::{fit_global, GlobalOptions};
+    let spectra: Vec<_> = points.iter().map(|p| p.spectrum().clone()).collect();
+    let temps: Vec<f64> = points.iter().map(SeriesPoint::temperature_c).collect();
+    let options = ["CPE1.Q", "CPE1.n", "CPE2.Q", "CPE2.n", "CPE3.Q", "CPE3.n"]
+        .iter()
+        .fold(GlobalOptions::default(), |o, n| o.with_shared(*n))
+        .with_arrhenius("R0")
+        .with_arrhenius("R1")
+        .with_arrhenius("R2");
+    let g = fit_global(circuit, &spectra, &temps, fit_options, &options).ok()?;
+    if !g.converged {
+        return None;
+    }
+    let get = |name: &str| {
+        let p = g.parameter(name)?;
+        let se = p.stderr?;
+        Some((p.value, se, 1.96 * se))
+    };
+    Some([get("R1.E_A")?, get("R2.E_A")?])
 }

@@ -40,14 +40,19 @@
 //! # Ok::<(), eisfit::Error>(())
 //! ```
 
-use crate::arrhenius::{fit_arrhenius, ArrheniusFit, ArrheniusLaw, ArrheniusOptions};
+use crate::arrhenius::{fit_arrhenius, ArrheniusLaw, ArrheniusOptions};
 use crate::circuit::Circuit;
-use crate::fit::{fit_series, FitOptions, FitReport};
+use crate::energy::Measured;
+use crate::fit::{fit_series, FitOptions};
 use crate::spectrum::Spectrum;
-use serde::Serialize;
 
 mod combination;
+mod report;
 pub use combination::Combination;
+use report::sweep_name;
+pub use report::{
+    ArrheniusEntry, ConductivityValue, FitOutcome, QuantityValue, SeriesFitEntry, TemperatureSeriesReport,
+};
 
 /// Errors of the series workflow.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -165,8 +170,8 @@ impl SeriesPoint {
 #[derive(Debug, Clone, Default)]
 pub struct TemperatureSeriesOptions {
     combinations: Vec<Combination>,
-    area_cm2: Option<f64>,
-    thickness_um: Option<f64>,
+    area_cm2: Option<Measured>,
+    thickness_um: Option<Measured>,
     conductivity_of: Option<String>,
     law: ArrheniusLaw,
 }
@@ -179,17 +184,29 @@ impl TemperatureSeriesOptions {
         self
     }
 
-    /// Electrode area in cm², for areal resistances.
+    /// Electrode area in cm², for areal resistances: a number, or a [`Measured`] value with its standard
+    /// uncertainty, which the areal resistances, the conductivity and the Arrhenius prefactors then carry.
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::analysis::TemperatureSeriesOptions;
+    /// use eisfit::Measured;
+    ///
+    /// let exact = TemperatureSeriesOptions::default().with_area_cm2(0.5027);
+    /// let known_to_2_percent = TemperatureSeriesOptions::default().with_area_cm2(Measured::new(0.5, 0.01));
+    /// # let _ = (exact, known_to_2_percent);
+    /// ```
     #[must_use]
-    pub fn with_area_cm2(mut self, a: f64) -> Self {
-        self.area_cm2 = Some(a);
+    pub fn with_area_cm2(mut self, a: impl Into<Measured>) -> Self {
+        self.area_cm2 = Some(a.into());
         self
     }
 
-    /// Separator thickness in µm, for the conductivity.
+    /// Separator thickness in µm, for the conductivity: a number, or a [`Measured`] value whose uncertainty the
+    /// conductivity then carries (`Measured::new(110.0, 5.0)` for 110 ± 5 µm).
     #[must_use]
-    pub fn with_thickness_um(mut self, d: f64) -> Self {
-        self.thickness_um = Some(d);
+    pub fn with_thickness_um(mut self, d: impl Into<Measured>) -> Self {
+        self.thickness_um = Some(d.into());
         self
     }
 
@@ -208,125 +225,6 @@ impl TemperatureSeriesOptions {
     }
 }
 
-/// The fit of one spectrum of the series.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeriesFitEntry {
-    /// The point's label (file name).
-    pub file: String,
-    /// The sweep of the file that was fitted.
-    pub sweep: usize,
-    /// Temperature in °C.
-    pub temperature_c: f64,
-    /// Whether the fit started from the previous temperature's result.
-    pub warm_started: bool,
-    /// The fit, or why it could not run.
-    #[serde(flatten)]
-    pub outcome: FitOutcome,
-}
-
-impl SeriesFitEntry {
-    /// The file, with the sweep when it is not the first (`cell.DTA (sweep 1)`): how reports name the entry.
-    #[must_use]
-    pub fn name(&self) -> String {
-        sweep_name(&self.file, self.sweep)
-    }
-}
-
-fn sweep_name(label: &str, sweep: usize) -> String {
-    if sweep == 0 {
-        label.to_owned()
-    } else {
-        format!("{label} (sweep {sweep})")
-    }
-}
-
-/// A fit report or the error that prevented the fit.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum FitOutcome {
-    /// The fit ran (check `converged`).
-    Report(Box<FitReport>),
-    /// The fit could not be set up.
-    Error {
-        /// The error message.
-        error: String,
-    },
-}
-
-/// A derived quantity at one temperature.
-#[derive(Debug, Clone, Serialize)]
-pub struct QuantityValue {
-    /// Name of the combination.
-    pub name: String,
-    /// Temperature in °C.
-    pub temperature_c: f64,
-    /// Value in Ω.
-    pub value_ohm: f64,
-    /// Standard error in Ω.
-    pub stderr_ohm: Option<f64>,
-    /// Areal value in Ω·cm², when an area is known.
-    pub areal_ohm_cm2: Option<f64>,
-    /// Its standard error.
-    pub areal_stderr_ohm_cm2: Option<f64>,
-}
-
-/// The Arrhenius fit of one quantity.
-#[derive(Debug, Clone, Serialize)]
-pub struct ArrheniusEntry {
-    /// Name of the quantity.
-    pub quantity: String,
-    /// E_A in eV.
-    pub activation_energy_ev: f64,
-    /// Its standard error.
-    pub activation_energy_ev_stderr: f64,
-    /// E_A in kJ/mol.
-    pub activation_energy_kj_per_mol: f64,
-    /// Prefactor κ, in the units of the fitted values (Ω·cm²/K for areal values with the T-prefactor law).
-    pub prefactor: f64,
-    /// Its standard error.
-    pub prefactor_stderr: f64,
-    /// R² of the linearised fit.
-    pub r_squared: f64,
-    /// Number of temperatures.
-    pub n_points: usize,
-    /// Whether the fit was on areal values (Ω·cm²) rather than Ω.
-    pub areal: bool,
-    /// The full fit, for predictions and plots.
-    #[serde(skip)]
-    pub fit: ArrheniusFit,
-    /// Temperatures (K) and values used, for plots.
-    #[serde(skip)]
-    pub data: (Vec<f64>, Vec<f64>, Option<Vec<f64>>),
-}
-
-/// Conductivity at one temperature.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConductivityValue {
-    /// Name of the quantity it was derived from.
-    pub quantity: String,
-    /// Temperature in °C.
-    pub temperature_c: f64,
-    /// σ in S/cm.
-    pub sigma_s_per_cm: f64,
-    /// Its standard error.
-    pub sigma_stderr_s_per_cm: Option<f64>,
-}
-
-/// Everything the series analysis produced; serialises to the `eisfit series` JSON document.
-#[derive(Debug, Clone, Serialize)]
-pub struct TemperatureSeriesReport {
-    /// The fits, in increasing temperature.
-    pub fits: Vec<SeriesFitEntry>,
-    /// Derived quantities per temperature.
-    pub quantities: Vec<QuantityValue>,
-    /// Arrhenius fits per quantity (those with at least 3 converged temperatures).
-    pub arrhenius: Vec<ArrheniusEntry>,
-    /// Conductivities per temperature.
-    pub conductivity: Vec<ConductivityValue>,
-    /// Problems met along the way (a fit that failed, a quantity without enough points for Arrhenius).
-    pub warnings: Vec<String>,
-}
-
 fn positive(what: &str, v: Option<f64>) -> Result<Option<f64>, AnalysisError> {
     match v {
         Some(x) if !(x.is_finite() && x > 0.0) => Err(AnalysisError::InvalidValue {
@@ -335,6 +233,22 @@ fn positive(what: &str, v: Option<f64>) -> Result<Option<f64>, AnalysisError> {
         }),
         other => Ok(other),
     }
+}
+
+fn measured(what: &str, v: Option<Measured>) -> Result<Option<Measured>, AnalysisError> {
+    positive(what, v.map(|m| m.value))?;
+    match v {
+        Some(m) if !(m.stderr.is_finite() && m.stderr >= 0.0) => Err(AnalysisError::InvalidValue {
+            what: format!("{what} uncertainty"),
+            value: m.stderr,
+        }),
+        other => Ok(other),
+    }
+}
+
+/// Relative uncertainty of a measured value (0 for an exact one).
+fn rel(m: Measured) -> f64 {
+    m.stderr / m.value
 }
 
 /// Runs the whole series analysis (see the [module docs](self)).
@@ -355,8 +269,8 @@ pub fn analyze_temperature_series(
     if points.is_empty() {
         return Err(AnalysisError::Empty);
     }
-    positive("area", options.area_cm2)?;
-    positive("thickness", options.thickness_um)?;
+    measured("area", options.area_cm2)?;
+    measured("thickness", options.thickness_um)?;
     for p in points {
         positive(&format!("{}: area", p.name()), p.area_cm2)?;
         positive(&format!("{}: thickness", p.name()), p.thickness_um)?;
@@ -401,29 +315,35 @@ pub fn analyze_temperature_series(
         warnings: Vec::new(),
     };
     for ((p, outcome), warm) in sorted.iter().zip(series.fits).zip(series.warm_started) {
-        let area = p.area_cm2.or(options.area_cm2);
-        let thickness = p.thickness_um.or(options.thickness_um);
+        let area = p.area_cm2.map(Measured::exact).or(options.area_cm2);
+        let thickness = p.thickness_um.map(Measured::exact).or(options.thickness_um);
         match outcome {
             Ok(r) => {
                 if r.converged {
                     for c in &options.combinations {
                         let (v, s) = c.evaluate(circuit, &r)?;
+                        // Relative errors add in quadrature: R from the fit, A and d from the user's uncertainties.
+                        let r_rel = s.map(|s| s / v.abs());
+                        let a_rel = area.map_or(0.0, rel);
                         report.quantities.push(QuantityValue {
                             name: c.name().to_owned(),
                             temperature_c: p.temperature_c,
                             value_ohm: v,
                             stderr_ohm: s,
-                            areal_ohm_cm2: area.map(|a| v * a),
-                            areal_stderr_ohm_cm2: area.and_then(|a| s.map(|s| s * a)),
+                            areal_ohm_cm2: area.map(|a| v * a.value),
+                            areal_stderr_ohm_cm2: area
+                                .and_then(|a| r_rel.map(|e| (v * a.value).abs() * e.hypot(a_rel))),
+                            areal_stderr_from_fit_ohm_cm2: area.and_then(|a| s.map(|s| s * a.value)),
                         });
                         if let (Some(a), Some(d), true) = (area, thickness, sigma_of.as_deref() == Some(c.name())) {
-                            // σ = d / (R·A), with d in cm; the relative error of R carries over.
-                            let sigma = d * 1e-4 / (v * a);
+                            // σ = d / (R·A), with d in cm.
+                            let sigma = d.value * 1e-4 / (v * a.value);
                             report.conductivity.push(ConductivityValue {
                                 quantity: c.name().to_owned(),
                                 temperature_c: p.temperature_c,
                                 sigma_s_per_cm: sigma,
-                                sigma_stderr_s_per_cm: s.map(|s| sigma * s / v.abs()),
+                                sigma_stderr_s_per_cm: r_rel.map(|e| sigma.abs() * e.hypot(a_rel).hypot(rel(d))),
+                                sigma_stderr_from_fit_s_per_cm: r_rel.map(|e| sigma.abs() * e),
                             });
                         }
                     }
@@ -472,9 +392,17 @@ pub fn analyze_temperature_series(
                 }
             })
             .collect();
+        // why: the area's uncertainty scales every point alike; it moves κ, not E_A, so the weights and the line's
+        // errors use the fits' errors alone and the area enters the prefactor's error below.
         let e: Option<Vec<f64>> = q
             .iter()
-            .map(|q| if areal { q.areal_stderr_ohm_cm2 } else { q.stderr_ohm })
+            .map(|q| {
+                if areal {
+                    q.areal_stderr_from_fit_ohm_cm2
+                } else {
+                    q.stderr_ohm
+                }
+            })
             .collect::<Option<Vec<f64>>>()
             .filter(|e| e.iter().all(|x| *x > 0.0 && x.is_finite()));
         if q.len() < 3 {
@@ -485,20 +413,30 @@ pub fn analyze_temperature_series(
             ));
             continue;
         }
+        // A series-wide area's uncertainty is common to every point (per-row areas are taken as exact).
+        let area_rel = if areal { options.area_cm2.map_or(0.0, rel) } else { 0.0 };
         match fit_arrhenius(&t, &v, e.as_deref(), &arr_opts) {
-            Ok(fit) => report.arrhenius.push(ArrheniusEntry {
-                quantity: c.name().to_owned(),
-                activation_energy_ev: fit.activation_energy_ev(),
-                activation_energy_ev_stderr: fit.activation_energy_ev_stderr(),
-                activation_energy_kj_per_mol: fit.activation_energy_kj_per_mol(),
-                prefactor: fit.prefactor(),
-                prefactor_stderr: fit.prefactor_stderr(),
-                r_squared: fit.r_squared(),
-                n_points: fit.n_points(),
-                areal,
-                data: (t.iter().map(|t| t + crate::consts::ZERO_CELSIUS_K).collect(), v, e),
-                fit,
-            }),
+            Ok(fit) => {
+                for w in fit.warnings() {
+                    report.warnings.push(format!("{}: {w}", c.name()));
+                }
+                report.arrhenius.push(ArrheniusEntry {
+                    quantity: c.name().to_owned(),
+                    activation_energy_ev: fit.activation_energy_ev(),
+                    activation_energy_ev_stderr: fit.activation_energy_ev_stderr(),
+                    activation_energy_ev_ci95: fit.activation_energy_ev_ci95(),
+                    activation_energy_kj_per_mol: fit.activation_energy_kj_per_mol(),
+                    prefactor: fit.prefactor(),
+                    prefactor_stderr: fit.prefactor() * (fit.prefactor_stderr() / fit.prefactor()).hypot(area_rel),
+                    r_squared: fit.r_squared(),
+                    n_points: fit.n_points(),
+                    degrees_of_freedom: fit.degrees_of_freedom(),
+                    areal,
+                    warnings: fit.warnings().to_vec(),
+                    data: (t.iter().map(|t| t + crate::consts::ZERO_CELSIUS_K).collect(), v, e),
+                    fit,
+                });
+            }
             Err(err) => report
                 .warnings
                 .push(format!("{}: Arrhenius fit failed: {err}", c.name())),
@@ -506,3 +444,6 @@ pub fn analyze_temperature_series(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;

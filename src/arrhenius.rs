@@ -26,6 +26,11 @@
 //!   √[`ArrheniusFit::reduced_chi2`].
 //! * The prefactor's standard error and all predictions use the delta method on the logarithm, including the
 //!   covariance of slope and intercept: Var ln v(T) = Var a + x²·Var b + 2x·Cov(a, b).
+//! * 95 % intervals use Student's t with ν = n − 2 degrees of freedom, not 1.96: the scale of the errors is
+//!   estimated from the n − 2 residual degrees of freedom of the line, and with six temperatures t₀.₉₇₅(4) = 2.776,
+//!   so ±1.96 SE would cover only about 88 %. The intervals of κ and of predictions are those of the logarithm
+//!   mapped back (asymmetric, always positive).
+//! * Repeated temperatures are fitted as separate points.
 //!
 //! Temperatures are taken as exact.
 //!
@@ -103,7 +108,8 @@ pub enum ArrheniusError {
         /// Its unit, `"°C"` or `"K"`.
         unit: &'static str,
     },
-    /// Two points share a temperature.
+    /// Two points share a temperature. No longer returned by [`fit_arrhenius`], which fits repeated temperatures
+    /// as separate points (with an [`ArrheniusWarning::RepeatedTemperature`]); kept for compatibility.
     #[error("points {first} and {second} have the same temperature ({temperature_k} K)")]
     DuplicateTemperature {
         /// Index of the first point.
@@ -118,6 +124,21 @@ pub enum ArrheniusError {
     NonPositiveStderr {
         /// Index of the offending point.
         index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// Every point has the same temperature (or all but one do not differ), so no slope can be fitted.
+    #[error("an Arrhenius fit needs at least 2 different temperatures, got {distinct}")]
+    TooFewTemperatures {
+        /// Number of different temperatures.
+        distinct: usize,
+    },
+    /// The input is finite but so extreme that the fit's result is not (E_A, κ or a standard error came out NaN or
+    /// infinite); nothing trustworthy can be reported.
+    #[error("the fit's {what} is not finite ({value}): the input values or temperatures are too extreme")]
+    NonFiniteResult {
+        /// `"activation energy"`, `"prefactor"` or `"standard error"`.
+        what: &'static str,
         /// The value found.
         value: f64,
     },
@@ -261,9 +282,13 @@ impl ArrheniusOptions {
 /// least squares; see the module docs for how the standard errors are computed.
 ///
 /// # Errors
-/// [`ArrheniusError`] for fewer than 3 points, length mismatches, non-finite input, values or standard errors that
-/// are not positive, temperatures at or below absolute zero, and duplicate temperatures, naming the first offending
-/// point.
+/// [`ArrheniusError`] for fewer than 3 points or 2 different temperatures, length mismatches, non-finite input,
+/// values or standard errors that are not positive, and temperatures at or below absolute zero, naming the first
+/// offending point; [`ArrheniusError::NonFiniteResult`] when extreme (finite) input gives a result that is not
+/// finite.
+///
+/// Repeated temperatures are fitted as separate points. What the fit noticed (temperatures that look like kelvin
+/// in a °C column, a resistance with a negative E_A, repeated temperatures) is in [`ArrheniusFit::warnings`].
 ///
 /// # Examples
 /// Conductivities in K with standard errors (weighted fit); the bad point at 320 K carries a large error bar and
@@ -282,9 +307,9 @@ impl ArrheniusOptions {
 /// let fit = fit_arrhenius(&t_k, &sigma, Some(&errors), &opts)?;
 /// assert!((fit.activation_energy_ev() - 0.35).abs() < 0.002);
 ///
-/// // Two points share a temperature: the error names them.
-/// let err = fit_arrhenius(&[260.0, 280.0, 260.0], &[1.0, 2.0, 3.0], None, &opts).unwrap_err();
-/// assert!(matches!(err, ArrheniusError::DuplicateTemperature { first: 0, second: 2, .. }));
+/// // All points at one temperature: no slope can be fitted.
+/// let err = fit_arrhenius(&[260.0, 260.0, 260.0], &[1.0, 2.0, 3.0], None, &opts).unwrap_err();
+/// assert!(matches!(err, ArrheniusError::TooFewTemperatures { distinct: 1 }));
 /// # Ok::<(), ArrheniusError>(())
 /// ```
 pub fn fit_arrhenius(
@@ -347,7 +372,11 @@ pub fn fit_arrhenius(
         }
         t_k.push(tk);
     }
-    check_duplicates(&t_k)?;
+    let warnings = warnings::input_warnings(temperatures, &t_k, options);
+    let distinct = count_distinct(&t_k);
+    if distinct < 2 {
+        return Err(ArrheniusError::TooFewTemperatures { distinct });
+    }
 
     let x: Vec<f64> = t_k.iter().map(|t| 1.0 / t).collect();
     let y: Vec<f64> = t_k
@@ -369,6 +398,23 @@ pub fn fit_arrhenius(
     let ea = sign * BOLTZMANN_EV_PER_K * line.slope;
     let ea_se = BOLTZMANN_EV_PER_K * line.var_slope.sqrt();
     let prefactor = line.intercept.exp();
+    let prefactor_se = prefactor * line.var_intercept.sqrt();
+    for (what, value) in [
+        ("activation energy", ea),
+        ("standard error", ea_se),
+        ("prefactor", prefactor),
+        ("standard error", prefactor_se),
+        ("covariance", line.covariance),
+        ("χ²", line.chi2),
+    ] {
+        if !value.is_finite() {
+            return Err(ArrheniusError::NonFiniteResult { what, value });
+        }
+    }
+    let dof = n - 2;
+    let t95 = t_quantile_975(dof);
+    let mut warnings = warnings;
+    warnings.extend(warnings::result_warnings(ea, options.quantity));
     Ok(ArrheniusFit {
         law: options.law,
         quantity: options.quantity,
@@ -378,7 +424,16 @@ pub fn fit_arrhenius(
         activation_energy_kj_per_mol_stderr: ea_se * EV_TO_KJ_PER_MOL,
         prefactor,
         // Delta method: d exp(a)/da = exp(a).
-        prefactor_stderr: prefactor * line.var_intercept.sqrt(),
+        prefactor_stderr: prefactor_se,
+        // The interval of κ is that of ln κ mapped back: asymmetric, and never below zero.
+        prefactor_ci95: [
+            (line.intercept - t95 * line.var_intercept.sqrt()).exp(),
+            (line.intercept + t95 * line.var_intercept.sqrt()).exp(),
+        ],
+        activation_energy_ev_ci95: [ea - t95 * ea_se, ea + t95 * ea_se],
+        dof,
+        t_quantile_975: t95,
+        warnings,
         r_squared: line.r_squared,
         n_points: n,
         weighted: stderr.is_some(),
@@ -410,21 +465,23 @@ fn delinearise(law: ArrheniusLaw, quantity: Quantity, t_k: f64, y: f64) -> f64 {
     }
 }
 
-fn check_duplicates(t_k: &[f64]) -> Result<(), ArrheniusError> {
-    let mut idx: Vec<usize> = (0..t_k.len()).collect();
-    idx.sort_by(|&a, &b| t_k[a].total_cmp(&t_k[b]));
-    for pair in idx.windows(2) {
-        let (a, b) = (t_k[pair[0]], t_k[pair[1]]);
-        // why: °C → K conversion rounds, so "equal" means equal to a few ulps, not bit-identical.
-        if (b - a).abs() <= 1e-12 * b.abs() {
-            return Err(ArrheniusError::DuplicateTemperature {
-                first: pair[0].min(pair[1]),
-                second: pair[0].max(pair[1]),
-                temperature_k: b,
-            });
-        }
-    }
-    Ok(())
+/// The number of different temperatures (equal to a few ulps counts as equal: °C → K conversion rounds).
+fn count_distinct(t_k: &[f64]) -> usize {
+    let mut sorted = t_k.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    1 + sorted
+        .windows(2)
+        .filter(|p| (p[1] - p[0]).abs() > 1e-12 * p[1].abs())
+        .count()
+}
+
+/// The 97.5 % quantile of Student's t with `dof` degrees of freedom: the factor of a two-sided 95 % interval.
+/// `dof` ≥ 1 here (a fit has at least 3 points and 2 parameters).
+pub(crate) fn t_quantile_975(dof: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, dof.max(1) as f64)
+        .map(|t| t.inverse_cdf(0.975))
+        .unwrap_or(f64::NAN)
 }
 
 /// A weighted straight line y = intercept + slope·x with its (reduced-χ²-scaled) covariance.
@@ -474,8 +531,10 @@ fn weighted_line(x: &[f64], y: &[f64], w: &[f64]) -> Line {
 }
 
 mod report;
+mod warnings;
 
 pub use report::{ArrheniusFit, Prediction};
+pub use warnings::{kelvin_lookalike, ArrheniusWarning};
 
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,9 @@ pub enum Error {
     /// A fit could not be set up.
     #[error(transparent)]
     Fit(#[from] crate::fit::FitError),
+    /// A global fit of a series could not be set up.
+    #[error(transparent)]
+    Global(#[from] crate::fit::global::GlobalError),
     /// Invalid input to the temperature-series analysis.
     #[error(transparent)]
     Analysis(#[from] crate::analysis::AnalysisError),

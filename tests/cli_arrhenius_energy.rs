@@ -237,3 +237,89 @@ fn arrhenius_table_and_csv_agree_with_the_json() {
         "E_A {ea:.4} not in\n{table_out}"
     );
 }
+
+/// A table with the given temperatures and values, columns `t,v`.
+fn table_of(t: &[f64], v: &[f64]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    writeln!(f, "t,v").unwrap();
+    for (t, v) in t.iter().zip(v) {
+        writeln!(f, "{t},{v}").unwrap();
+    }
+    f.flush().unwrap();
+    f
+}
+
+#[test]
+fn kelvin_in_the_default_celsius_column_is_refused_unless_the_unit_is_given() {
+    // True E_A 0.5 eV; read as °C the same kelvin temperatures would give about 1.8 eV with R² ≈ 1.
+    let t_k = [263.15, 273.15, 283.15, 293.15, 303.15, 313.15];
+    let r: Vec<f64> = t_k.iter().map(|t| t * 1e-9 * (0.5 / (KB_EV_PER_K * t)).exp()).collect();
+    let f = table_of(&t_k, &r);
+    let base = |extra: &[&str]| {
+        let mut c = cargo_bin_cmd!("eisfit");
+        c.arg("arrhenius")
+            .arg(f.path())
+            .args(["--temperature-column", "t", "--value-column", "v", "--output", "json"])
+            .args(extra);
+        c
+    };
+    base(&[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("look like kelvin").and(predicate::str::contains("--temperature-unit K")));
+    let out = base(&["--temperature-unit", "K"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_relative_eq!(num(&json(&out), "activation_energy_ev"), 0.5, max_relative = 1e-9);
+    // Confirmed °C: fitted as asked, with the warning on stderr and in the JSON.
+    let a = base(&["--temperature-unit", "C"]).assert().success();
+    let out = a.get_output();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("look like kelvin"));
+    assert_eq!(
+        json(&out.stdout)["warnings"][0]["code"],
+        "temperatures-look-like-kelvin"
+    );
+}
+
+#[test]
+fn conductivities_given_as_resistances_warn_and_repeated_temperatures_fit() {
+    let t = [0.0, 20.0, 40.0, 0.0, 20.0, 40.0];
+    let sigma: Vec<f64> = t
+        .iter()
+        .map(|t: &f64| {
+            let t = t + 273.15;
+            1e3 / t * (-0.3 / (KB_EV_PER_K * t)).exp()
+        })
+        .collect();
+    let f = table_of(&t, &sigma);
+    let out = cargo_bin_cmd!("eisfit")
+        .arg("arrhenius")
+        .arg(f.path())
+        .args(["--temperature-column", "t", "--value-column", "v", "--output", "json"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("conductivities given as resistances"))
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    // σ ∝ exp(−0.3 eV/k_BT)/T read as R = T·κ·exp(E_A/k_BT): E_A = −0.3 eV − 2·k_B·T̄, negative.
+    assert!(num(&v, "activation_energy_ev") < -0.2, "{v}");
+    assert_eq!(v["n_points"].as_u64(), Some(6));
+    let codes: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"negative-activation-energy"), "{codes:?}");
+    assert!(codes.contains(&"repeated-temperature"), "{codes:?}");
+    // The t-based interval is wider than ±1.96 SE: ν = 4, t = 2.776.
+    let se = num(&v, "activation_energy_ev_stderr");
+    let ci = &v["activation_energy_ev_ci95"];
+    let half = 0.5 * (ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap());
+    assert!(se <= 0.0 || (half / se - 2.776_445).abs() < 1e-5, "{half} vs {se}");
+}

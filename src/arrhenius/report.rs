@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{delinearise, ArrheniusError, ArrheniusLaw, Quantity};
+use super::{delinearise, ArrheniusError, ArrheniusLaw, ArrheniusWarning, Quantity};
 
 /// A value predicted by an [`ArrheniusFit`] at one temperature, with its standard error (delta method).
 #[derive(Copy, Clone, Debug, PartialEq, Serialize)]
@@ -15,6 +15,8 @@ pub struct Prediction {
     pub value: f64,
     /// Standard error of `value`.
     pub stderr: f64,
+    /// The 95 % interval of `value` (t-based with the fit's ν = n − 2, on the logarithm and mapped back).
+    pub ci95: [f64; 2],
 }
 
 /// The result of [`fit_arrhenius`](super::fit_arrhenius): activation energy, prefactor, their standard errors and the line's statistics.
@@ -42,6 +44,11 @@ pub struct ArrheniusFit {
     pub(super) slope_intercept_covariance: f64,
     pub(super) chi2: f64,
     pub(super) reduced_chi2: f64,
+    pub(super) activation_energy_ev_ci95: [f64; 2],
+    pub(super) prefactor_ci95: [f64; 2],
+    pub(super) dof: usize,
+    pub(super) t_quantile_975: f64,
+    pub(super) warnings: Vec<ArrheniusWarning>,
 }
 
 impl ArrheniusFit {
@@ -55,6 +62,48 @@ impl ArrheniusFit {
     #[must_use]
     pub fn activation_energy_ev_stderr(&self) -> f64 {
         self.activation_energy_ev_stderr
+    }
+
+    /// The 95 % confidence interval of E_A in eV: E_A ± t₀.₉₇₅(ν)·SE with ν = n − 2 degrees of freedom.
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::arrhenius::{fit_arrhenius, ArrheniusOptions};
+    ///
+    /// let fit = fit_arrhenius(&[0.0, 20.0, 40.0, 60.0], &[31.0, 12.4, 5.6, 2.75], None, &ArrheniusOptions::default())?;
+    /// let [lo, hi] = fit.activation_energy_ev_ci95();
+    /// // Two degrees of freedom: t = 4.303, far wider than ±1.96 SE.
+    /// assert!((hi - lo) / (2.0 * fit.activation_energy_ev_stderr()) > 4.3);
+    /// assert_eq!(fit.degrees_of_freedom(), 2);
+    /// # Ok::<(), eisfit::arrhenius::ArrheniusError>(())
+    /// ```
+    #[must_use]
+    pub fn activation_energy_ev_ci95(&self) -> [f64; 2] {
+        self.activation_energy_ev_ci95
+    }
+
+    /// The 95 % confidence interval of κ (that of ln κ mapped back, so asymmetric and positive).
+    #[must_use]
+    pub fn prefactor_ci95(&self) -> [f64; 2] {
+        self.prefactor_ci95
+    }
+
+    /// Residual degrees of freedom of the line, ν = n − 2.
+    #[must_use]
+    pub fn degrees_of_freedom(&self) -> usize {
+        self.dof
+    }
+
+    /// The t quantile t₀.₉₇₅(ν) that makes the 95 % intervals (2.776 for six temperatures).
+    #[must_use]
+    pub fn t_quantile_975(&self) -> f64 {
+        self.t_quantile_975
+    }
+
+    /// What the fit noticed about its input or result (see [`ArrheniusWarning`]); empty when all looks right.
+    #[must_use]
+    pub fn warnings(&self) -> &[ArrheniusWarning] {
+        &self.warnings
     }
 
     /// Activation energy E_A in kJ/mol.
@@ -178,11 +227,17 @@ impl ArrheniusFit {
             + x * x * self.slope_stderr_k.powi(2)
             + 2.0 * x * self.slope_intercept_covariance;
         let value = delinearise(self.law, self.quantity, temperature_k, y);
+        let se_y = var_y.max(0.0).sqrt();
+        let half = self.t_quantile_975 * se_y;
         Ok(Prediction {
             temperature_k,
             value,
             // why: the ±ln T term is exact, so d value/d y = value; max(0) guards rounding below zero.
-            stderr: value * var_y.max(0.0).sqrt(),
+            stderr: value * se_y,
+            ci95: [
+                delinearise(self.law, self.quantity, temperature_k, y - half),
+                delinearise(self.law, self.quantity, temperature_k, y + half),
+            ],
         })
     }
 }
@@ -198,11 +253,14 @@ impl fmt::Display for ArrheniusFit {
         writeln!(f, "Arrhenius fit: {law}")?;
         writeln!(
             f,
-            "  E_A = {:.4} ± {:.4} eV  ({:.2} ± {:.2} kJ/mol)",
+            "  E_A = {:.4} ± {:.4} eV  ({:.2} ± {:.2} kJ/mol)   95 % CI [{:.4}, {:.4}] eV (t, ν = {})",
             self.activation_energy_ev,
             self.activation_energy_ev_stderr,
             self.activation_energy_kj_per_mol,
-            self.activation_energy_kj_per_mol_stderr
+            self.activation_energy_kj_per_mol_stderr,
+            self.activation_energy_ev_ci95[0],
+            self.activation_energy_ev_ci95[1],
+            self.dof
         )?;
         writeln!(f, "  κ   = {:.6e} ± {:.3e}", self.prefactor, self.prefactor_stderr)?;
         write!(

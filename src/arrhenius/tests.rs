@@ -263,12 +263,8 @@ fn every_error_names_its_point() {
         })
     ));
     assert!(matches!(
-        fit_arrhenius(&[10.0, 20.0, 10.0], &v, None, &o),
-        Err(ArrheniusError::DuplicateTemperature {
-            first: 0,
-            second: 2,
-            ..
-        })
+        fit_arrhenius(&[10.0, 10.0, 10.0], &v, None, &o),
+        Err(ArrheniusError::TooFewTemperatures { distinct: 1 })
     ));
     assert!(matches!(
         fit_arrhenius(&[0.0, f64::NAN, 20.0], &v, None, &o),
@@ -327,4 +323,123 @@ fn display_and_serialisation() {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     assert_eq!(json["law"], "t-prefactor");
+}
+
+#[test]
+fn t_based_intervals_cover_95_percent_where_1_96_se_does_not() {
+    // Six temperatures, 2 % scatter in the values, weighted by the (correct) relative errors: the reduced-χ²-scaled
+    // standard error has ν = 4, so ±1.96 SE covers about 88 % and ±t₀.₉₇₅(4)·SE 95 %.
+    let mut rng = ChaCha8Rng::seed_from_u64(19);
+    let noise = Normal::new(0.0, 0.02).unwrap();
+    let truth = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.41, 1e-7, &T_C);
+    let n = 4000;
+    let (mut t_cover, mut z_cover) = (0, 0);
+    for _ in 0..n {
+        let v: Vec<f64> = truth.iter().map(|v| v * (1.0 + noise.sample(&mut rng))).collect();
+        let e: Vec<f64> = v.iter().map(|v| 0.02 * v).collect();
+        let fit = fit_arrhenius(&T_C, &v, Some(&e), &ArrheniusOptions::default()).unwrap();
+        let [lo, hi] = fit.activation_energy_ev_ci95();
+        t_cover += usize::from(lo <= 0.41 && 0.41 <= hi);
+        z_cover += usize::from((fit.activation_energy_ev() - 0.41).abs() <= 1.96 * fit.activation_energy_ev_stderr());
+    }
+    let (t, z) = (t_cover as f64 / n as f64, z_cover as f64 / n as f64);
+    assert!((0.935..=0.965).contains(&t), "t-based coverage {t}");
+    assert!(z < 0.91, "±1.96 SE coverage {z}");
+    // The quantile itself, against the table value t₀.₉₇₅(4) = 2.776445.
+    let fit = fit_arrhenius(&T_C, &truth, None, &ArrheniusOptions::default()).unwrap();
+    assert_relative_eq!(fit.t_quantile_975(), 2.776_445, max_relative = 1e-6);
+    assert_eq!(fit.degrees_of_freedom(), 4);
+}
+
+#[test]
+fn warns_about_kelvin_in_a_celsius_column_and_conductivities_as_resistances() {
+    let v = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.5, 1e-6, &T_C);
+    let t_k: Vec<f64> = T_C.iter().map(|t| t + ZERO_CELSIUS_K).collect();
+    let fit = fit_arrhenius(&t_k, &v, None, &ArrheniusOptions::default()).unwrap();
+    assert!(matches!(
+        fit.warnings(),
+        [ArrheniusWarning::TemperaturesLookLikeKelvin { .. }]
+    ));
+    let kelvin = ArrheniusOptions::default().with_temperature_unit(TemperatureUnit::Kelvin);
+    assert!(fit_arrhenius(&t_k, &v, None, &kelvin).unwrap().warnings().is_empty());
+    // A real °C series at 140–200 °C is not mistaken for kelvin.
+    let hot = [140.0, 150.0, 160.0, 170.0, 180.0, 190.0, 200.0];
+    let v_hot = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.5, 1e-6, &hot);
+    assert!(fit_arrhenius(&hot, &v_hot, None, &ArrheniusOptions::default())
+        .unwrap()
+        .warnings()
+        .is_empty());
+
+    let sigma = generate(ArrheniusLaw::TPrefactor, Quantity::Conductivity, 0.3, 1e3, &T_C);
+    let as_r = fit_arrhenius(&T_C, &sigma, None, &ArrheniusOptions::default()).unwrap();
+    assert!(as_r.activation_energy_ev() < 0.0);
+    assert!(matches!(
+        as_r.warnings(),
+        [ArrheniusWarning::NegativeActivationEnergy { .. }]
+    ));
+    let as_sigma = fit_arrhenius(
+        &T_C,
+        &sigma,
+        None,
+        &opts(ArrheniusLaw::TPrefactor, Quantity::Conductivity),
+    )
+    .unwrap();
+    assert!(as_sigma.warnings().is_empty());
+    assert!(as_r.warnings()[0].to_string().contains("conductivities"));
+}
+
+#[test]
+fn repeated_temperatures_are_fitted_as_separate_points() {
+    let v = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.3, 1e-5, &T_C);
+    let mut t2 = T_C.to_vec();
+    let mut v2 = v.clone();
+    // Heating and cooling: every temperature twice, the second run 1 % higher at 20 °C.
+    t2.extend_from_slice(&T_C);
+    v2.extend(v.iter().enumerate().map(|(i, x)| if i == 3 { 1.01 * x } else { *x }));
+    let fit = fit_arrhenius(&t2, &v2, None, &ArrheniusOptions::default()).unwrap();
+    assert_eq!(fit.n_points(), 12);
+    assert_eq!(fit.degrees_of_freedom(), 10);
+    assert_eq!(fit.warnings().len(), 6);
+    assert!(matches!(
+        fit.warnings()[0],
+        ArrheniusWarning::RepeatedTemperature { count: 2, .. }
+    ));
+    assert!((fit.activation_energy_ev() - 0.3).abs() < 3.0 * fit.activation_energy_ev_stderr());
+    assert!(fit.activation_energy_ev_stderr() > 0.0);
+}
+
+proptest::proptest! {
+    /// Extreme but finite input: either an error or a result whose every number is finite.
+    #[test]
+    fn extreme_input_never_gives_a_non_finite_success(
+        t in proptest::collection::vec(proptest::num::f64::POSITIVE | proptest::num::f64::NORMAL, 3..6),
+        v in proptest::collection::vec(proptest::num::f64::POSITIVE, 3..6),
+        e in proptest::option::of(proptest::collection::vec(proptest::num::f64::POSITIVE, 3..6)),
+    ) {
+        let n = t.len().min(v.len());
+        let e = e.filter(|e| e.len() >= n).map(|e| e[..n].to_vec());
+        let kelvin = ArrheniusOptions::default().with_temperature_unit(TemperatureUnit::Kelvin);
+        if let Ok(fit) = fit_arrhenius(&t[..n], &v[..n], e.as_deref(), &kelvin) {
+            for x in [
+                fit.activation_energy_ev(),
+                fit.activation_energy_ev_stderr(),
+                fit.prefactor(),
+                fit.prefactor_stderr(),
+                fit.activation_energy_ev_ci95()[0],
+                fit.activation_energy_ev_ci95()[1],
+            ] {
+                proptest::prop_assert!(x.is_finite(), "{fit:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_non_finite_result_is_an_error() {
+    // Temperatures within a few ulps of each other at the top of the range: 1/T differs by ~1e-324, the slope
+    // overflows.
+    let t = [1e300, 1.000_000_000_1e300, 1.000_000_000_2e300];
+    let kelvin = ArrheniusOptions::default().with_temperature_unit(TemperatureUnit::Kelvin);
+    let r = fit_arrhenius(&t, &[1e-300, 1.0, 1e300], None, &kelvin);
+    assert!(matches!(r, Err(ArrheniusError::NonFiniteResult { .. })), "{r:?}");
 }

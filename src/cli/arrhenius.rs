@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, bail, Context};
 use eisfit::arrhenius::{fit_arrhenius, ArrheniusFit, ArrheniusLaw, ArrheniusOptions, Quantity, TemperatureUnit};
 use eisfit::consts::ZERO_CELSIUS_K;
 use serde::Serialize;
@@ -62,9 +62,10 @@ pub struct ArrheniusArgs {
     /// Name of the column with the resistances or conductivities (required).
     #[arg(long, value_name = "NAME")]
     pub value_column: String,
-    /// Unit of the temperature column.
-    #[arg(long, value_enum, ignore_case = true, default_value = "C")]
-    pub temperature_unit: UnitArg,
+    /// Unit of the temperature column [default: C]. Without it, a °C column whose every value lies in 150–450
+    /// (temperatures that look like kelvin) is refused; give C to confirm °C or K for kelvin.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub temperature_unit: Option<UnitArg>,
     /// Column with the values' standard errors; switches on weighted least squares [default: unweighted].
     #[arg(long, value_name = "NAME")]
     pub error_column: Option<String>,
@@ -88,6 +89,7 @@ struct PredictionOut {
     temperature_c: f64,
     value: f64,
     stderr: f64,
+    ci95: [f64; 2],
 }
 
 /// The JSON document: the fit's keys plus the predictions.
@@ -172,11 +174,20 @@ fn read_table(path: &Path, args: &ArrheniusArgs) -> anyhow::Result<Table> {
 pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
     let path = args.table.as_path();
     let table = read_table(path, &args)?;
+    let unit = match args.temperature_unit {
+        None | Some(UnitArg::Celsius) => TemperatureUnit::Celsius,
+        Some(UnitArg::Kelvin) => TemperatureUnit::Kelvin,
+    };
+    if args.temperature_unit.is_none() {
+        if let Some(w) = eisfit::arrhenius::kelvin_lookalike(&table.temperatures, unit) {
+            bail!(
+                "{}: {w}.\nPass --temperature-unit K if they are kelvin, or --temperature-unit C to confirm °C.",
+                path.display()
+            );
+        }
+    }
     let options = ArrheniusOptions::default()
-        .with_temperature_unit(match args.temperature_unit {
-            UnitArg::Celsius => TemperatureUnit::Celsius,
-            UnitArg::Kelvin => TemperatureUnit::Kelvin,
-        })
+        .with_temperature_unit(unit)
         .with_quantity(match args.kind {
             KindArg::Resistance => Quantity::Resistance,
             KindArg::Conductivity => Quantity::Conductivity,
@@ -192,6 +203,9 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
                 None => anyhow!("{}: {e}", path.display()),
             }
         })?;
+    for w in fit.warnings() {
+        eprintln!("warning: {}: {w}", path.display());
+    }
     let mut predictions = Vec::with_capacity(args.at_temperature_c.len());
     for &t_c in &args.at_temperature_c {
         let p = fit
@@ -201,6 +215,7 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
             temperature_c: t_c,
             value: p.value,
             stderr: p.stderr,
+            ci95: p.ci95,
         });
     }
 
@@ -222,6 +237,8 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
                 "activation_energy_ev_stderr".into(),
                 "activation_energy_kj_per_mol".into(),
                 "activation_energy_kj_per_mol_stderr".into(),
+                "activation_energy_ev_ci95_low".into(),
+                "activation_energy_ev_ci95_high".into(),
                 "prefactor".into(),
                 "prefactor_stderr".into(),
                 "r_squared".into(),
@@ -232,6 +249,8 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
                 fit.activation_energy_ev_stderr().to_string(),
                 fit.activation_energy_kj_per_mol().to_string(),
                 fit.activation_energy_kj_per_mol_stderr().to_string(),
+                fit.activation_energy_ev_ci95()[0].to_string(),
+                fit.activation_energy_ev_ci95()[1].to_string(),
                 fit.prefactor().to_string(),
                 fit.prefactor_stderr().to_string(),
                 fit.r_squared().to_string(),
@@ -252,12 +271,16 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
             writeln!(out, "{}: {} points", path.display(), fit.n_points())?;
             writeln!(out, "{fit}")?;
             if !predictions.is_empty() {
-                writeln!(out, "\n  {:>10}  {:>14}  {:>12}", "T (°C)", "value", "stderr")?;
+                writeln!(
+                    out,
+                    "\n  {:>10}  {:>14}  {:>12}  {:>27}",
+                    "T (°C)", "value", "stderr", "95 % CI"
+                )?;
                 for p in &predictions {
                     writeln!(
                         out,
-                        "  {:>10.2}  {:>14.6e}  {:>12.3e}",
-                        p.temperature_c, p.value, p.stderr
+                        "  {:>10.2}  {:>14.6e}  {:>12.3e}  [{:.6e}, {:.6e}]",
+                        p.temperature_c, p.value, p.stderr, p.ci95[0], p.ci95[1]
                     )?;
                 }
             }

@@ -10,6 +10,8 @@ use eisfit::analysis::{
     analyze_temperature_series, Combination, FitOutcome, SeriesPoint, TemperatureSeriesOptions, TemperatureSeriesReport,
 };
 use eisfit::arrhenius::ArrheniusLaw;
+use eisfit::fit::global::{fit_global_from, GlobalFit, GlobalOptions};
+use eisfit::Measured;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,8 +21,8 @@ use std::time::Instant;
 #[command(
     after_help = "MANIFEST.csv has the columns file,temperature_c (paths relative to the manifest), and \
     optionally area_cm2 and thickness_um per row.\n\nExamples:\n  \
-    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)' --fmin 20 \\\n      \
-    --combine separator=R0+R1 --combine interface=0.5*R2 --area-cm2 0.5027 --thickness-um 110\n  \
+    eisfit series data/nzsp_series/manifest.csv --circuit 'R0-p(R1,CPE1)-p(R2,CPE2)-CPE3' \\\n      \
+    --combine 'separator=R0+R1' --combine 'interface=0.5*R2' --area-cm2 0.5027 --thickness-um 110:5\n  \
     eisfit series manifest.csv --circuit 'R(RQ)(RQ)Q' --combine bulk=R1 --output json --plot arrhenius.svg"
 )]
 pub struct SeriesArgs {
@@ -32,12 +34,14 @@ pub struct SeriesArgs {
     /// (separator=R0+R1, interface=0.5*R2); repeatable.
     #[arg(long, value_name = "NAME=EXPR")]
     combine: Vec<String>,
-    /// Electrode area in cm², for areal resistances (a manifest column area_cm2 overrides it per row).
-    #[arg(long)]
-    area_cm2: Option<f64>,
-    /// Separator thickness in µm, for the conductivity σ = d/(R·A) (a column thickness_um overrides it).
-    #[arg(long)]
-    thickness_um: Option<f64>,
+    /// Electrode area in cm², for areal resistances, optionally with its standard uncertainty (0.5027:0.01), which
+    /// the areal values, σ and the prefactors then carry (a manifest column area_cm2 overrides it per row).
+    #[arg(long, value_name = "A[:SE]")]
+    area_cm2: Option<Measured>,
+    /// Separator thickness in µm, for the conductivity σ = d/(R·A), optionally with its standard uncertainty
+    /// (110:5), which σ then carries (a column thickness_um overrides it).
+    #[arg(long, value_name = "D[:SE]")]
+    thickness_um: Option<Measured>,
     /// The quantity whose conductivity is reported [default: the first --combine].
     #[arg(long)]
     conductivity_of: Option<String>,
@@ -50,6 +54,26 @@ pub struct SeriesArgs {
     /// Write the Arrhenius plot of the quantities as SVG.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Also fit every spectrum in one least-squares problem (after the per-spectrum fits, which give its start
+    /// values): parameters free per spectrum unless --shared or --arrhenius.
+    #[arg(long)]
+    global: bool,
+    /// With --global: parameters with one value common to all spectra (CPE1.n,CPE2.n).
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', requires = "global")]
+    shared: Vec<String>,
+    /// With --global: parameters tied across temperatures by the --law, so that their E_A and κ are fitted
+    /// directly from the spectra (R1,R2).
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',', requires = "global")]
+    arrhenius: Vec<String>,
+}
+
+/// The JSON document: the series report, plus the global fit with --global.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a TemperatureSeriesReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global: Option<&'a GlobalFit>,
 }
 
 struct Row {
@@ -152,15 +176,31 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         }
     }
     let report = analyze_temperature_series(&circuit, &points, &fit_options, &opts)?;
+    let global = if args.global {
+        Some(run_global(&args, &circuit, &fit_options, &points, &report)?)
+    } else {
+        None
+    };
 
     let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &JsonOut {
+                    report: &report,
+                    global: global.as_ref(),
+                },
+            )?;
             writeln!(out)?;
         }
         OutputFormat::Csv => write_csv(&mut out, &report)?,
-        OutputFormat::Table => write_table(&mut out, &report)?,
+        OutputFormat::Table => {
+            write_table(&mut out, &report)?;
+            if let Some(g) = &global {
+                write_global(&mut out, g)?;
+            }
+        }
     }
     out.flush().context("writing to stdout")?;
 
@@ -203,7 +243,71 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         n - n_ok,
         started.elapsed().as_secs_f64()
     );
-    Ok(if n_ok == n { EXIT_OK } else { EXIT_NOT_CONVERGED })
+    let global_ok = global.as_ref().is_none_or(|g| g.converged);
+    if !global_ok {
+        eprintln!("warning: the global fit did not converge");
+    }
+    Ok(if n_ok == n && global_ok {
+        EXIT_OK
+    } else {
+        EXIT_NOT_CONVERGED
+    })
+}
+
+/// The global fit, started from the per-spectrum fits of `report` (which are in increasing temperature).
+fn run_global(
+    args: &SeriesArgs,
+    circuit: &eisfit::Circuit,
+    fit_options: &eisfit::FitOptions,
+    points: &[SeriesPoint],
+    report: &TemperatureSeriesReport,
+) -> anyhow::Result<GlobalFit> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].temperature_c().total_cmp(&points[b].temperature_c()));
+    let mut spectra = Vec::with_capacity(points.len());
+    let mut temps = Vec::with_capacity(points.len());
+    let mut starts = Vec::with_capacity(points.len());
+    for (&i, entry) in order.iter().zip(&report.fits) {
+        match &entry.outcome {
+            FitOutcome::Report(r) => starts.push((**r).clone()),
+            FitOutcome::Error { error } => bail!(
+                "--global: {} has no per-spectrum fit to start from: {error}",
+                entry.name()
+            ),
+        }
+        spectra.push(points[i].spectrum().clone());
+        temps.push(points[i].temperature_c());
+    }
+    let mut options = GlobalOptions::default().with_law(match args.law {
+        LawArg::TPrefactor => ArrheniusLaw::TPrefactor,
+        LawArg::Plain => ArrheniusLaw::Plain,
+    });
+    for n in &args.shared {
+        options = options.with_shared(n.trim());
+    }
+    for n in &args.arrhenius {
+        options = options.with_arrhenius(n.trim());
+    }
+    fit_global_from(circuit, &spectra, &temps, &starts, fit_options, &options).context("--global")
+}
+
+fn write_global(out: &mut impl Write, g: &GlobalFit) -> anyhow::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "global fit: {} spectra, {} points, {} parameters, {} iterations, {}",
+        g.spectra.len(),
+        g.n_points,
+        g.n_parameters,
+        g.n_iterations,
+        if g.converged { "converged" } else { "NOT CONVERGED" }
+    )?;
+    for p in &g.parameters {
+        let se = p.stderr.map_or_else(|| "—".to_owned(), |s| format!("{s:.4e}"));
+        writeln!(out, "  {:<16} {:>14.6e} ± {:<11} {}", p.name, p.value, se, p.unit)?;
+    }
+    writeln!(out, "  χ² = {:.4e}   reduced χ² = {:.4e}", g.chi2, g.reduced_chi2)?;
+    Ok(())
 }
 
 fn pm(v: f64, e: Option<f64>, unit: &str) -> String {
@@ -293,10 +397,12 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
         for a in &r.arrhenius {
             writeln!(
                 out,
-                "  {:<14}  E_A = {:.4} ± {:.4} eV  ({:.2} kJ/mol)   R² = {:.5}   {} points",
+                "  {:<14}  E_A = {:.4} ± {:.4} eV  95 % CI [{:.4}, {:.4}]  ({:.2} kJ/mol)   R² = {:.5}   {} points",
                 a.quantity,
                 a.activation_energy_ev,
                 a.activation_energy_ev_stderr,
+                a.activation_energy_ev_ci95[0],
+                a.activation_energy_ev_ci95[1],
                 a.activation_energy_kj_per_mol,
                 a.r_squared,
                 a.n_points

@@ -40,6 +40,7 @@
 
 mod adequacy;
 mod canonical;
+pub mod global;
 pub mod guess;
 mod local;
 mod options;

@@ -94,13 +94,16 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
         LambdaArg::Auto => DrtOptions::default(),
         LambdaArg::Value(v) => DrtOptions::default().with_lambda(v),
     };
-    let results: Vec<Result<Drt, String>> = inputs
-        .par_iter()
-        .map(|inp| {
-            let s = inp.spectrum.as_ref().map_err(Clone::clone)?;
-            drt(s, &options).map_err(|e| format!("{} (sweep {}): {e}", inp.file.display(), inp.sweep))
-        })
-        .collect();
+    let run_one = |inp: &super::spectra::Input| {
+        let s = inp.spectrum.as_ref().map_err(Clone::clone)?;
+        drt(s, &options).map_err(|e| format!("{} (sweep {}): {e}", inp.file.display(), inp.sweep))
+    };
+    // A thread pool costs more to start than one test takes: only several spectra go in parallel.
+    let results: Vec<Result<Drt, String>> = if inputs.len() > 1 {
+        inputs.par_iter().map(run_one).collect()
+    } else {
+        inputs.iter().map(run_one).collect()
+    };
     let ok: Vec<(&super::spectra::Input, &Drt)> = inputs
         .iter()
         .zip(&results)

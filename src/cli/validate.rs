@@ -92,13 +92,16 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
             ImmittanceArg::Admittance => Immittance::Admittance,
         });
     }
-    let results: Vec<Result<LinKk, String>> = inputs
-        .par_iter()
-        .map(|inp| {
-            let s = inp.spectrum.as_ref().map_err(Clone::clone)?;
-            lin_kk(s, &options).map_err(|e| format!("{} (sweep {}): {e}", inp.file.display(), inp.sweep))
-        })
-        .collect();
+    let run_one = |inp: &super::spectra::Input| {
+        let s = inp.spectrum.as_ref().map_err(Clone::clone)?;
+        lin_kk(s, &options).map_err(|e| format!("{} (sweep {}): {e}", inp.file.display(), inp.sweep))
+    };
+    // A thread pool costs more to start than one test takes: only several spectra go in parallel.
+    let results: Vec<Result<LinKk, String>> = if inputs.len() > 1 {
+        inputs.par_iter().map(run_one).collect()
+    } else {
+        inputs.iter().map(run_one).collect()
+    };
     let mut out = super::stdout();
     let ok: Vec<(&super::spectra::Input, &LinKk)> = inputs
         .iter()

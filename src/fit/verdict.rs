@@ -118,7 +118,9 @@ impl fmt::Display for Termination {
             Termination::ResidualsZero => f.write_str("converged (residuals are zero)"),
             Termination::MachinePrecision(t) => write!(f, "converged to machine precision ({t})"),
             Termination::AtBound => f.write_str("converged onto a bound"),
-            Termination::Stalled => f.write_str("converged (stalled: chi2 fell by less than 1e-6 over 30 evaluations per parameter)"),
+            Termination::Stalled => {
+                f.write_str("converged (stalled: chi2 fell by less than 1e-6 over 30 evaluations per parameter)")
+            }
             Termination::MaxEvaluations => f.write_str("stopped: maximum number of evaluations reached"),
             Termination::NotStationary => f.write_str("stopped: the gradient does not vanish at the last point"),
             Termination::NonFinite(what) => write!(f, "failed: non-finite values in {what}"),

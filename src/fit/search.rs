@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 /// Residual evaluations per free parameter (plus one) for the first reading of the spectrum.
-const FIRST_EVALUATIONS: usize = 150;
+const FIRST_EVALUATIONS: usize = 300;
 
 /// Residual evaluations per free parameter (plus one) for an alternative reading of the spectrum.
 const ALTERNATIVE_EVALUATIONS: usize = 20;
@@ -32,7 +32,7 @@ const SCREEN_EVALUATIONS: usize = 8;
 const POLISHED: usize = 3;
 
 /// Ceiling of the evaluations of a whole search, per free parameter (plus one), beyond the first start.
-const SEARCH_EVALUATIONS: usize = 400;
+const SEARCH_EVALUATIONS: usize = 500;
 
 /// Relative difference of objectives below which two runs found the same minimum.
 const SAME_MINIMUM: f64 = 1e-6;

@@ -57,6 +57,14 @@ struct FitOutput<'a> {
     diagnostics: Vec<eisfit::fit::Diagnostic>,
 }
 
+/// A job that failed, in the JSON output: where it came from and why.
+#[derive(Serialize)]
+struct FailedOutput<'a> {
+    file: String,
+    sweep: usize,
+    error: &'a str,
+}
+
 /// Outcome for one job: a (file, sweep, spectrum, report) or an error message.
 struct Job {
     file: PathBuf,
@@ -66,7 +74,7 @@ struct Job {
     /// With `--sequential`: whether the fit started from the previous result.
     warm_started: Option<bool>,
     /// The job's part of the output (a JSON array element, a table or a CSV row), rendered by the thread that
-    /// fitted it; empty for a failed job.
+    /// fitted it (for a failed job: its JSON element or CSV row with the error, nothing in a table).
     rendered: Vec<u8>,
 }
 
@@ -99,7 +107,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
                 let mut jobs = fit_file(path, &circuit, options, reader, args.fit.sweep);
                 if options.is_some() {
                     for j in &mut jobs {
-                        render(j, args.output, colour)?;
+                        render(j, args.output, colour, circuit.n_params())?;
                     }
                 }
                 if let Some(pb) = &progress {
@@ -112,7 +120,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     };
 
     let mut out = super::stdout();
-    let mut output = Output::new(args.output);
+    let mut output = Output::new(args.output, circuit.param_names());
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
         let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
@@ -123,8 +131,11 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
                     if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
                         let path = numbered(plot, summary.plotted);
                         summary.plotted += 1;
-                        write_plot(&path, s, &circuit, r, &job.file)?;
-                        eprintln!("wrote {}", path.display());
+                        // A plot that cannot be written is that job's failure, not the batch's.
+                        match write_plot(&path, s, &circuit, r, &job.file) {
+                            Ok(()) => eprintln!("wrote {}", path.display()),
+                            Err(e) => summary.plot_errors.push(format!("{}: {e:#}", job.file.display())),
+                        }
                     }
                 }
             }
@@ -143,7 +154,8 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         // Every spectrum first (read in parallel), then the fits in order, then the output.
         let mut jobs = fit_files(&args.files, None)?;
         fit_in_order(&mut jobs, &circuit, &options);
-        jobs.par_iter_mut().try_for_each(|j| render(j, args.output, colour))?;
+        jobs.par_iter_mut()
+            .try_for_each(|j| render(j, args.output, colour, circuit.n_params()))?;
         emit(&jobs, &mut out)?;
     } else {
         let mut done: Vec<Job> = Vec::new();
@@ -169,18 +181,25 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     for e in &summary.errors {
         eprintln!("error: {e}");
     }
+    for e in &summary.plot_errors {
+        eprintln!("error: plot of {e}");
+    }
     let n_err = summary.errors.len();
     let (n_ok, n_nc) = (summary.converged, summary.not_converged);
     let inadequate = match summary.inadequate {
         0 => String::new(),
         k => format!(" ({k} of them do not describe their data)"),
     };
+    let plots = match summary.plot_errors.len() {
+        0 => String::new(),
+        k => format!(", {k} plot(s) not written"),
+    };
     eprintln!(
-        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed, in {:.3} s",
+        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
         n_ok + n_nc + n_err,
         started.elapsed().as_secs_f64()
     );
-    Ok(if n_err > 0 {
+    Ok(if n_err > 0 || !summary.plot_errors.is_empty() {
         EXIT_USAGE
     } else if n_nc > 0 || (args.strict && summary.inadequate > 0) {
         EXIT_NOT_CONVERGED
@@ -197,8 +216,10 @@ struct Summary {
     /// Converged fits that do not describe their data.
     inadequate: usize,
     errors: Vec<String>,
-    /// Plots written.
+    /// Plots written or attempted.
     plotted: usize,
+    /// Plots that could not be written, each that spectrum's failure (exit code 2).
+    plot_errors: Vec<String>,
 }
 
 impl Summary {
@@ -298,9 +319,32 @@ const CSV_COLUMNS: [&str; 10] = [
 
 /// Renders a fitted job's part of the output into `job.rendered`: its JSON array element, its table, or its CSV
 /// row (without the header). A failed job renders nothing.
-fn render(job: &mut Job, format: OutputFormat, colour: bool) -> anyhow::Result<()> {
+fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) -> anyhow::Result<()> {
     let mut buf = std::mem::take(&mut job.rendered);
     buf.clear();
+    if let Err(e) = &job.result {
+        match format {
+            OutputFormat::Json => json_element(
+                &FailedOutput {
+                    file: job.file.display().to_string(),
+                    sweep: job.sweep,
+                    error: e,
+                },
+                &mut buf,
+            )?,
+            OutputFormat::Csv => {
+                // The file, its sweep, empty cells, and the error in the last column.
+                let mut row = vec![String::new(); CSV_COLUMNS.len() + 2 * n_params + 3];
+                row[0] = job.file.display().to_string();
+                row[1] = job.sweep.to_string();
+                if let Some(last) = row.last_mut() {
+                    last.clone_from(e);
+                }
+                buf = csv_record(&row, buf)?;
+            }
+            OutputFormat::Table => {}
+        }
+    }
     if let Ok(r) = &job.result {
         match format {
             OutputFormat::Json => {
@@ -342,6 +386,7 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool) -> anyhow::Result<(
                 }
                 row.push(r.adequacy.adequate.to_string());
                 row.push(r.warnings.iter().map(|w| w.code()).collect::<Vec<_>>().join(";"));
+                row.push(String::new());
                 buf = csv_record(&row, buf)?;
             }
         }
@@ -362,16 +407,19 @@ fn csv_record(fields: &[String], buf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
 struct Output {
     format: OutputFormat,
     json: JsonArray,
-    /// CSV: whether the header is out (it is written before the first row, from that fit's parameters).
+    /// The circuit's parameter names: the CSV columns after the fixed ones.
+    names: Vec<String>,
+    /// CSV: whether the header is out (it is written before the first row).
     csv_header: bool,
     /// Jobs seen, failed ones included (a table after the first job is preceded by a blank line).
     seen: usize,
 }
 
 impl Output {
-    fn new(format: OutputFormat) -> Self {
+    fn new(format: OutputFormat, names: Vec<String>) -> Self {
         Output {
             format,
+            names,
             json: JsonArray::default(),
             csv_header: false,
             seen: 0,
@@ -382,10 +430,15 @@ impl Output {
         for j in jobs {
             let k = self.seen;
             self.seen += 1;
-            let Ok(r) = &j.result else { continue };
             match self.format {
+                // A failed job is an element of its own ({"file", "sweep", "error"}), so that a program can line
+                // the results up with the inputs.
                 OutputFormat::Json => self.json.push(out, &j.rendered)?,
                 OutputFormat::Table => {
+                    // Failed jobs are reported on stderr with the summary.
+                    if j.result.is_err() {
+                        continue;
+                    }
                     if k > 0 {
                         writeln!(out)?;
                     }
@@ -393,7 +446,7 @@ impl Output {
                 }
                 OutputFormat::Csv => {
                     if !self.csv_header {
-                        self.header(out, Some(r))?;
+                        self.header(out)?;
                     }
                     out.write_all(&j.rendered)?;
                 }
@@ -402,14 +455,15 @@ impl Output {
         Ok(())
     }
 
-    fn header(&mut self, out: &mut impl Write, first: Option<&FitReport>) -> anyhow::Result<()> {
+    fn header(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
         let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| (*c).to_string()).collect();
-        for p in first.map(|r| r.parameters.as_slice()).unwrap_or_default() {
-            header.push(p.name.clone());
-            header.push(format!("{}_stderr", p.name));
+        for name in &self.names {
+            header.push(name.clone());
+            header.push(format!("{name}_stderr"));
         }
         header.push("adequate".to_string());
         header.push("warnings".to_string());
+        header.push("error".to_string());
         out.write_all(&csv_record(&header, Vec::new())?)?;
         self.csv_header = true;
         Ok(())
@@ -418,7 +472,7 @@ impl Output {
     fn finish(mut self, out: &mut impl Write) -> anyhow::Result<()> {
         match self.format {
             OutputFormat::Json => self.json.finish(out)?,
-            OutputFormat::Csv if !self.csv_header => self.header(out, None)?,
+            OutputFormat::Csv if !self.csv_header => self.header(out)?,
             _ => {}
         }
         Ok(())

@@ -4,156 +4,41 @@
 //! row range; this module classifies each column by name and unit (`freq/Hz`, `Z' (kΩ)`, `-Im(Z)/Ohm`,
 //! `Phase(Z)/deg`, `Zs''[ohm]`, ...), picks Cartesian or polar impedance and turns the rows into sweeps.
 
-use super::text::{number, Delim, Text};
+use super::grouping;
+use super::notes::{Notes, ReadNote};
+use super::text::{Delim, Text};
+use super::units::{classify, Role, UnitProblem};
 use super::{Metadata, ReadError, Sweep};
 use crate::Spectrum;
 use num_complex::Complex64;
 
-/// What a column holds, with the factor that converts its unit to Hz, Ω or rad.
-#[derive(Copy, Clone, Debug, PartialEq)]
-enum Role {
-    Freq(f64),
-    Re(f64),
-    /// Imaginary part; the factor is negative when the column holds −Z″.
-    Im(f64),
-    Modulus(f64),
-    /// Phase; the factor converts to radians and is negative when the column holds −φ.
-    Phase(f64),
-    /// Cycle, loop or sweep counter.
-    Sweep,
-    /// Standard deviation of the real part (factor to Ω).
-    SigmaRe(f64),
-    /// Standard deviation of the imaginary part (factor to Ω).
-    SigmaIm(f64),
+/// Why a header line does not give a column map.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum HeaderError {
+    /// No frequency and impedance columns; the names that could not be mapped.
+    Unmapped(Vec<String>),
+    /// The line is a header (it maps frequency and impedance), but a column's unit cannot be used.
+    Unit {
+        column: String,
+        unit: String,
+        problem: UnitProblem,
+    },
 }
 
-/// Splits `Name (unit)`, `Name/unit`, `Name [unit]` into a normalised quantity and the unit text.
-fn split_unit(name: &str) -> (String, &str) {
-    let t = name.trim();
-    let t = t
-        .strip_prefix("Data:")
-        .or_else(|| t.strip_prefix("data:"))
-        .unwrap_or(t)
-        .trim();
-    let (q, unit) = if let Some((q, u)) = t.rsplit_once('/') {
-        (q, u)
-    } else if let Some(stripped) = t.strip_suffix(']') {
-        stripped.rsplit_once('[').unwrap_or((stripped, ""))
-    } else if let Some(stripped) = t.strip_suffix(')') {
-        match stripped.rsplit_once('(') {
-            // `Re(Z)`, `Theta (Z)`, `Z'(a)`: the parentheses are part of the name, not a unit.
-            Some((q, u)) if unit_kind(u.trim()).is_some() => (q, u),
-            _ => (t, ""),
-        }
-    } else if let Some((q, u)) = t.rsplit_once('_').filter(|(_, u)| unit_kind(u).is_some()) {
-        // eisfit's own canonical names: `frequency_hz`, `z_real_ohm`, `z_imag_ohm`.
-        (q, u)
-    } else {
-        (t, "")
-    };
-    let mut norm: String = q
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .map(|c| match c {
-            '′' | '’' | '´' => '\''.to_string(),
-            '″' | '"' => "''".to_string(),
-            '−' | '–' => "-".to_string(),
-            c => c.to_lowercase().to_string(),
-        })
-        .collect();
-    while norm.ends_with('.') || norm.ends_with(':') {
-        norm.pop();
-    }
-    (norm, unit.trim())
-}
-
-#[derive(Copy, Clone, Debug, PartialEq)]
-enum Unit {
-    Hz(f64),
-    Ohm(f64),
-    Deg,
-    Rad,
-}
-
-/// Recognised units, case-sensitive where SI prefixes need it (`mHz` vs `MHz`).
-fn unit_kind(u: &str) -> Option<Unit> {
-    let u = u.trim_matches(|c: char| c.is_whitespace() || c == '"');
-    let (prefix, base) = match u.char_indices().nth(1) {
-        Some((i, _))
-            if !matches!(
-                u.to_lowercase().as_str(),
-                "hz" | "ohm" | "ohms" | "deg" | "rad" | "degree" | "degrees" | "radian" | "radians"
-            ) =>
-        {
-            (u.get(..i).unwrap_or(""), u.get(i..).unwrap_or(""))
-        }
-        _ => ("", u),
-    };
-    let factor = match prefix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "u" | "µ" | "μ" => 1e-6,
-        "k" | "K" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        _ => return None,
-    };
-    match base.to_lowercase().as_str() {
-        "hz" => Some(Unit::Hz(factor)),
-        "ohm" | "ohms" | "ω" | "Ω" => Some(Unit::Ohm(factor)),
-        "deg" | "°" | "degree" | "degrees" if prefix.is_empty() => Some(Unit::Deg),
-        "rad" | "radian" | "radians" if prefix.is_empty() => Some(Unit::Rad),
-        _ => None,
-    }
-}
-
-fn classify(name: &str) -> Option<Role> {
-    let (q, unit) = split_unit(name);
-    let unit = unit_kind(unit);
-    let ohm = match unit {
-        Some(Unit::Ohm(f)) => f,
-        _ => 1.0,
-    };
-    let (negated, q) = match q.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, q.as_str()),
-    };
-    let sign = if negated { -1.0 } else { 1.0 };
-    let role = match q {
-        "freq" | "frequency" | "f" | "fre" | "frequenz" => Role::Freq(match unit {
-            Some(Unit::Hz(f)) => f,
-            _ => 1.0,
-        }),
-        "re(z)" | "real(z)" | "rez" | "z'" | "z'(a)" | "zre" | "zreal" | "realz" | "zr" | "zs'" | "z're" | "real"
-        | "re" | "z'real" => Role::Re(ohm),
-        "im(z)" | "imag(z)" | "imz" | "z''" | "z''(b)" | "zim" | "zimag" | "zimg" | "imagz" | "zi" | "zs''"
-        | "z''im" | "imag" | "im" | "z'imag" => Role::Im(sign * ohm),
-        "|z|" | "modz" | "zmod" | "z" | "mod(z)" | "absz" | "|zs|" | "zs" | "impedance" | "zabs" => Role::Modulus(ohm),
-        "phase(z)" | "phase" | "zphz" | "theta(z)" | "theta" | "phi" | "phasez" | "zphase" | "phi(z)" => Role::Phase(
-            sign * if matches!(unit, Some(Unit::Rad)) {
-                1.0
-            } else {
-                1.0f64.to_radians()
+impl HeaderError {
+    /// The error to report when line `i` of `text` was the header; `otherwise` for an unmapped line.
+    pub(crate) fn at(self, text: &Text<'_>, i: usize, otherwise: impl FnOnce() -> ReadError) -> ReadError {
+        match self {
+            HeaderError::Unit { column, unit, problem } => ReadError::Unit {
+                file: text.name.to_owned(),
+                line: text.line_no(i),
+                column,
+                unit,
+                problem,
             },
-        ),
-        "cyclenumber" | "cycle" | "loop" | "loopindex" | "loopnumber" | "sweep" | "sweepindex" | "zcycle" => {
-            Role::Sweep
+            HeaderError::Unmapped(_) => otherwise(),
         }
-        // Per-point standard deviations: eisfit's own `sigma_real_ohm`/`sigma_imag_ohm` and the usual spellings
-        // of an error column next to Z′ and Z″.
-        "sigmareal" | "sigmare" | "sigmazreal" | "sigma(z')" | "sigmaz'" | "σ(z')" | "σre" | "std(z')" | "err(z')"
-        | "error(z')" | "z'err" | "z'error" | "zreerr" | "zrealerr" | "zrealstd" | "dz'" | "δz'" => Role::SigmaRe(ohm),
-        "sigmaimag" | "sigmaim" | "sigmazimag" | "sigma(z'')" | "sigmaz''" | "σ(z'')" | "σim" | "std(z'')"
-        | "err(z'')" | "error(z'')" | "z''err" | "z''error" | "zimerr" | "zimagerr" | "zimagstd" | "dz''" | "δz''" => {
-            Role::SigmaIm(ohm)
-        }
-        _ => return None,
-    };
-    // A leading minus only makes sense on the imaginary part and the phase.
-    if negated && !matches!(role, Role::Im(_) | Role::Phase(_)) {
-        return None;
     }
-    Some(role)
 }
 
 /// How the impedance is stored in the row.
@@ -189,14 +74,25 @@ impl ColumnMap {
         }
     }
 
-    /// Maps header names; on failure returns the names that could not be mapped (all of them if nothing was
-    /// recognised) so the caller can report them.
-    pub(crate) fn from_header(names: &[&str]) -> Result<Self, Vec<String>> {
+    /// Maps header names. A line that maps frequency and impedance but has a recognised column with an unusable
+    /// unit gives [`HeaderError::Unit`]; otherwise the names that could not be mapped (all of them if nothing
+    /// was recognised) so the caller can report them.
+    pub(crate) fn from_header(names: &[&str]) -> Result<Self, HeaderError> {
         let (mut freq, mut re, mut im, mut modulus, mut phase, mut sweep) = (None, None, None, None, None, None);
         let (mut sigma_re, mut sigma_im) = (None, None);
         let mut unmapped = Vec::new();
+        let mut bad_unit = None;
         for (i, name) in names.iter().enumerate() {
-            match classify(name) {
+            let role = match classify(name) {
+                Ok(role) => role,
+                Err(bad) => {
+                    bad_unit.get_or_insert((name.trim().to_owned(), bad));
+                    unmapped.push(name.trim().to_owned());
+                    // Placeholder so that the line is still recognised as a header: the unit is the problem.
+                    Some(Role::Sweep)
+                }
+            };
+            match role {
                 Some(Role::Freq(f)) => freq = freq.or(Some((i, f))),
                 Some(Role::Re(f)) => re = re.or(Some((i, f))),
                 Some(Role::Im(f)) => im = im.or(Some((i, f))),
@@ -209,10 +105,26 @@ impl ColumnMap {
                 None => {}
             }
         }
+        if let Some((column, bad)) = bad_unit {
+            // A header if the bad column stood for what its name says: some frequency or impedance column is
+            // named, and the line has at least two recognised quantities.
+            let known = [freq.is_some(), re.is_some(), im.is_some(), modulus.is_some(), phase.is_some()]
+                .iter()
+                .filter(|k| **k)
+                .count();
+            if known >= 1 && names.len() >= 2 {
+                return Err(HeaderError::Unit {
+                    column,
+                    unit: bad.unit,
+                    problem: bad.problem,
+                });
+            }
+            return Err(HeaderError::Unmapped(unmapped));
+        }
         let z = match (re, im, modulus, phase) {
             (Some(re), Some(im), _, _) => ZColumns::Cartesian { re, im },
             (_, _, Some(modulus), Some(phase)) => ZColumns::Polar { modulus, phase },
-            _ => return Err(unmapped),
+            _ => return Err(HeaderError::Unmapped(unmapped)),
         };
         match freq {
             Some(freq) => Ok(ColumnMap {
@@ -221,8 +133,19 @@ impl ColumnMap {
                 sweep,
                 sigma: sigma_re.zip(sigma_im),
             }),
-            None => Err(unmapped),
+            None => Err(HeaderError::Unmapped(unmapped)),
         }
+    }
+
+    /// The mapped columns (0-based), for the digit-grouping check.
+    pub(crate) fn numeric_columns(&self) -> Vec<usize> {
+        let (a, b) = match self.z {
+            ZColumns::Cartesian { re, im } => (re.0, im.0),
+            ZColumns::Polar { modulus, phase } => (modulus.0, phase.0),
+        };
+        let mut v = vec![self.freq.0, a, b];
+        v.extend(self.sigma.iter().flat_map(|(r, i)| [r.0, i.0]));
+        v
     }
 
     fn needed(&self) -> usize {
@@ -301,14 +224,31 @@ pub(crate) fn parse_rows(
     map: &ColumnMap,
     spec: RowSpec,
 ) -> Result<Rows, ReadError> {
-    let mut rows = Rows::with_capacity(end.min(text.lines.len()).saturating_sub(start));
+    let lines: Vec<(usize, &str)> = (start..end.min(text.lines.len())).map(|i| (i, text.line(i))).collect();
+    parse_lines(text, &lines, start, map, spec)
+}
+
+/// Parses the given lines (0-based line index, content) as data rows; `start` is the line reported when there
+/// are none. Columns are checked for digit grouping first (see [`grouping`]).
+pub(crate) fn parse_lines(
+    text: &Text<'_>,
+    lines: &[(usize, &str)],
+    start: usize,
+    map: &ColumnMap,
+    spec: RowSpec,
+) -> Result<Rows, ReadError> {
+    let mut rows = Rows::with_capacity(lines.len());
     let mut fields: Vec<&str> = Vec::new();
     let mut width: Option<usize> = None;
     let mut group = 0i64;
     let mut last_counter: Option<f64> = None;
     let needed = map.needed();
-    for i in start..end.min(text.lines.len()) {
-        let line = text.line(i);
+    let styles = if spec.decimal_comma {
+        grouping::column_styles(text, lines, map, spec)?
+    } else {
+        grouping::Styles::plain()
+    };
+    for &(i, line) in lines {
         if line.trim().is_empty() {
             if spec.skip_blank {
                 continue;
@@ -323,14 +263,14 @@ pub(crate) fn parse_rows(
         if fields.len() < needed || fields.len() > w {
             return Err(ReadError::Ragged {
                 file: text.name.to_owned(),
-                line: i + 1,
+                line: text.line_no(i),
                 expected: if fields.len() < needed { needed.max(w) } else { w },
                 found: fields.len(),
             });
         }
         let get = |(col, factor): (usize, f64), what: &str| -> Result<f64, ReadError> {
             let cell = fields.get(col).copied().unwrap_or("");
-            number(cell, spec.decimal_comma)
+            grouping::parse(cell, styles.get(col))
                 .map(|v| v * factor)
                 .ok_or_else(|| text.syntax(i, format!("a finite number ({what}) in column {}", col + 1), cell))
         };
@@ -349,6 +289,14 @@ pub(crate) fn parse_rows(
             ZColumns::Cartesian { re, im } => Complex64::new(get(re, "Re Z")?, get(im, "Im Z")?),
             ZColumns::Polar { modulus, phase } => Complex64::from_polar(get(modulus, "|Z|")?, get(phase, "phase")?),
         };
+        if !(z.re.is_finite() && z.im.is_finite()) {
+            let col = match map.z {
+                ZColumns::Cartesian { re, .. } => re.0,
+                ZColumns::Polar { modulus, .. } => modulus.0,
+            };
+            let cell = fields.get(col).copied().unwrap_or("");
+            return Err(text.syntax(i, format!("an impedance that stays finite in Ω (column {})", col + 1), cell));
+        }
         if let Some(col) = map.sweep {
             let c = get((col, 1.0), "cycle")?;
             if last_counter.is_some_and(|l| (l - c).abs() > 0.0) {
@@ -365,17 +313,80 @@ pub(crate) fn parse_rows(
     if rows.freq.is_empty() {
         return Err(ReadError::NoData {
             file: text.name.to_owned(),
-            line: start + 1,
+            line: text.line_no(start),
             detail: "no data rows after the header".into(),
         });
+    }
+    for col in styles.grouped() {
+        text.notes.push(ReadNote::DigitGrouping { column: col + 1 });
     }
     Ok(rows)
 }
 
-/// Turns rows into sweeps: one per group (cycle column or sentinel), each further split where the frequency
-/// sweep restarts. Every sweep gets a copy of `meta` with its index.
-pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec<Sweep>, ReadError> {
-    let mut spectra = Vec::new();
+/// What to do with a group of rows whose frequencies do not form one monotone sweep.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Arrangement {
+    /// No frequency repeats: one spectrum in another order (shuffled rows, an up-down measurement).
+    Sorted,
+    /// Runs in one direction over overlapping ranges, each starting at a new frequency.
+    Stitched,
+    /// Repeated sweeps: keep them apart.
+    Split,
+}
+
+/// Close enough to be the same frequency point: within 0.5 %, well below the spacing of even 100 points per
+/// decade (2.3 %) and above the jitter of measured frequencies between repeated sweeps.
+fn same_freq(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 5e-3 * a.abs().max(b.abs())
+}
+
+fn arrange(whole: &Spectrum, parts: &[Spectrum]) -> Arrangement {
+    let mut f = whole.freq_hz().to_vec();
+    f.sort_by(f64::total_cmp);
+    if !f.windows(2).any(|w| same_freq(w[0], w[1])) {
+        return Arrangement::Sorted;
+    }
+    let direction = |s: &Spectrum| {
+        let f = s.freq_hz();
+        match (f.first(), f.last()) {
+            (Some(a), Some(b)) if b > a => 1,
+            (Some(a), Some(b)) if b < a => -1,
+            _ => 0,
+        }
+    };
+    let dir = parts.first().map_or(0, direction);
+    if dir == 0 || parts.iter().any(|p| direction(p) != dir) {
+        return Arrangement::Split;
+    }
+    let starts: Vec<f64> = parts.iter().filter_map(|p| p.freq_hz().first().copied()).collect();
+    for (k, a) in starts.iter().enumerate() {
+        if starts.iter().skip(k + 1).any(|b| same_freq(*a, *b)) {
+            return Arrangement::Split;
+        }
+    }
+    let Some(first) = parts.first() else {
+        return Arrangement::Split;
+    };
+    let (mut lo, mut hi) = first.frequency_range();
+    for p in parts.iter().skip(1) {
+        let (plo, phi) = p.frequency_range();
+        let overlaps = plo <= hi * (1.0 + 1e-9) && phi >= lo * (1.0 - 1e-9);
+        let extends = plo < lo * (1.0 - 1e-9) || phi > hi * (1.0 + 1e-9);
+        if !(overlaps && extends) {
+            return Arrangement::Split;
+        }
+        lo = lo.min(plo);
+        hi = hi.max(phi);
+    }
+    Arrangement::Stitched
+}
+
+/// Turns rows into sweeps: one per group (cycle column or sentinel). A group whose frequencies restart is
+/// sorted into one sweep when no frequency repeats, merged when its runs are a stitched measurement, and split
+/// into one sweep per run otherwise; each of these gives a [`ReadNote`]. Every sweep gets a copy of `meta` with
+/// its index.
+pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata, notes: &Notes) -> Result<Vec<Sweep>, ReadError> {
+    let mut spectra: Vec<Spectrum> = Vec::new();
     let mut start = 0usize;
     let n = rows.freq.len();
     for i in 1..=n {
@@ -393,7 +404,26 @@ pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec
                     .with_sigma(rows.sigma.get(start..i).unwrap_or_default().to_vec())
                     .map_err(err)?;
             }
-            spectra.extend(s.split_sweeps());
+            let parts = s.split_sweeps();
+            let index = spectra.len();
+            match (parts.len(), arrange(&s, &parts)) {
+                (0 | 1, _) => spectra.extend(parts),
+                (runs, Arrangement::Sorted) => {
+                    notes.push(ReadNote::Sorted { sweep: index, runs });
+                    spectra.push(s.sorted_by_frequency());
+                }
+                (runs, Arrangement::Stitched) => {
+                    notes.push(ReadNote::Stitched { sweep: index, runs });
+                    spectra.push(s.sorted_by_frequency());
+                }
+                (sweeps, Arrangement::Split) => {
+                    notes.push(ReadNote::SplitAtRestarts {
+                        first_sweep: index,
+                        sweeps,
+                    });
+                    spectra.extend(parts);
+                }
+            }
             start = i;
         }
     }
@@ -406,14 +436,33 @@ pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec
 
 /// Finds the header in lines `from..to`: the first line whose fields (split by the guessed delimiter) map to
 /// frequency and impedance. Returns the line index, the map and the delimiter.
-pub(crate) fn find_header(text: &Text<'_>, from: usize, to: usize) -> Option<(usize, ColumnMap, Delim)> {
+///
+/// # Errors
+/// [`ReadError::Unit`] when the first line that names frequency and impedance has a column with an unusable unit.
+pub(crate) fn find_header(
+    text: &Text<'_>,
+    from: usize,
+    to: usize,
+) -> Result<Option<(usize, ColumnMap, Delim)>, ReadError> {
     let mut fields = Vec::new();
-    (from..to.min(text.lines.len())).find_map(|i| {
+    for i in from..to.min(text.lines.len()) {
         let line = text.line(i);
         let delim = header_delim(text, i);
         split_header(line, delim, &mut fields);
-        ColumnMap::from_header(&fields).ok().map(|m| (i, m, delim))
-    })
+        match ColumnMap::from_header(&fields) {
+            Ok(m) => return Ok(Some((i, m, delim))),
+            Err(e @ HeaderError::Unit { .. }) => return Err(e.at(text, i, || unreachable_unmapped(text))),
+            Err(HeaderError::Unmapped(_)) => {}
+        }
+    }
+    Ok(None)
+}
+
+/// Never used: [`HeaderError::at`] only calls it for an unmapped line.
+fn unreachable_unmapped(text: &Text<'_>) -> ReadError {
+    ReadError::Empty {
+        file: text.name.to_owned(),
+    }
 }
 
 /// The delimiter of the header at line `i`, judged from the next non-blank line (the first data row) when the
@@ -450,46 +499,3 @@ pub(crate) fn split_header<'l>(line: &'l str, delim: Delim, out: &mut Vec<&'l st
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_real_headers() {
-        let cases: &[(&str, Role)] = &[
-            ("freq/Hz", Role::Freq(1.0)),
-            ("Frequency (kHz)", Role::Freq(1e3)),
-            ("Frequency (mHz)", Role::Freq(1e-3)),
-            ("Freq.[Hz]", Role::Freq(1.0)),
-            ("Re(Z)/Ohm", Role::Re(1.0)),
-            ("Z' (kΩ)", Role::Re(1e3)),
-            ("Z'(a)", Role::Re(1.0)),
-            ("-Im(Z)/Ohm", Role::Im(-1.0)),
-            ("-Z'' (Ω)", Role::Im(-1.0)),
-            ("Z\"/ohm", Role::Im(1.0)),
-            ("Zs''[ohm]", Role::Im(1.0)),
-            ("Z Imag", Role::Im(1.0)),
-            ("Data: Z''", Role::Im(1.0)),
-            ("|Z|/Ohm", Role::Modulus(1.0)),
-            ("Z (MΩ)", Role::Modulus(1e6)),
-            ("phase (rad)", Role::Phase(1.0)),
-            ("cycle number", Role::Sweep),
-            ("frequency_hz", Role::Freq(1.0)),
-            ("z_imag_ohm", Role::Im(1.0)),
-            ("z_real_kohm", Role::Re(1e3)),
-        ];
-        for (name, role) in cases {
-            assert_eq!(classify(name), Some(*role), "{name}");
-        }
-        for name in ["Re(Y)/Ohm-1", "Z2 Real", "E Real", "ZrealDrCor", "time/s", "-Re(Z)"] {
-            assert_eq!(classify(name), None, "{name}");
-        }
-    }
-
-    #[test]
-    fn merges_whitespace_units() {
-        let mut v = Vec::new();
-        split_header("  Freq (Hz)    Ampl   Z'(a)", Delim::Whitespace, &mut v);
-        assert_eq!(v, ["Freq (Hz)", "Ampl", "Z'(a)"]);
-    }
-}

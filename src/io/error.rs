@@ -111,8 +111,7 @@ pub enum ReadError {
         source: SpectrumError,
     },
     /// A recognised column (frequency, impedance, phase) has a unit that cannot be converted to Hz, Ω or rad.
-    #[error("{file}:{line}: column `{column}`: {problem} `{unit}`; expected Hz (mHz, kHz, MHz, rad/s) for \
-             frequency, Ω (mΩ, kΩ, MΩ, Ohm) for impedance, deg or rad for phase")]
+    #[error("{file}:{line}: column `{column}`: unit `{unit}`: {problem}")]
     Unit {
         /// File name as given.
         file: String,

@@ -95,6 +95,8 @@ struct Evidence {
     ambiguous: usize,
     /// Cells without comma or point whose integer part has four or more digits (grouping would write a comma).
     big_plain: usize,
+    /// Cells without comma or point below 1000.
+    small_plain: usize,
     /// 0-based line of the first ambiguous cell.
     first_ambiguous: Option<usize>,
     /// 0-based line of the first cell with a decimal point or grouping.
@@ -116,6 +118,8 @@ impl Evidence {
                 let digits = t.bytes().take_while(u8::is_ascii_digit).count();
                 if digits >= 4 {
                     self.big_plain += 1;
+                } else if digits > 0 {
+                    self.small_plain += 1;
                 }
             }
             (true, true) => {
@@ -172,9 +176,29 @@ pub(crate) fn column_styles(
         }
     }
     let mut out = out;
+    // First what each column says by itself, then the file's evidence for the columns that say nothing.
+    let own: Vec<Option<NumStyle>> = evidence
+        .iter()
+        .map(|ev| {
+            if ev.decimal_comma > 0 {
+                Some(NumStyle::DecimalComma)
+            } else if ev.grouping > 0 || (ev.ambiguous > 0 && (ev.point > 0 || (ev.small_plain > 0 && ev.big_plain == 0))) {
+                // A decimal point elsewhere in the column, or `1,000` next to `100` and never `1000`: grouping.
+                Some(NumStyle::Grouped)
+            } else if ev.ambiguous > 0 {
+                None
+            } else {
+                Some(NumStyle::DecimalComma)
+            }
+        })
+        .collect();
     let file_decimal = evidence.iter().any(|e| e.decimal_comma > 0);
-    let file_grouping = evidence.iter().any(|e| e.grouping > 0 || e.point > 0);
-    for (&col, ev) in cols.iter().zip(&evidence) {
+    let file_grouping = evidence.iter().any(|e| e.grouping > 0 || e.point > 0)
+        || evidence
+            .iter()
+            .zip(&own)
+            .any(|(e, s)| e.ambiguous > 0 && *s == Some(NumStyle::Grouped));
+    for ((&col, ev), own) in cols.iter().zip(&evidence).zip(own) {
         let err = |line: usize, problem: NumberProblem| {
             let mut fields = Vec::new();
             spec.delim.split(text.line(line), &mut fields);
@@ -186,22 +210,14 @@ pub(crate) fn column_styles(
                 problem,
             }
         };
-        let style = if ev.decimal_comma > 0 && (ev.grouping > 0 || ev.point > 0) {
+        if ev.decimal_comma > 0 && (ev.grouping > 0 || ev.point > 0) {
             return Err(err(ev.first_point.unwrap_or(0), NumberProblem::MixedSeparators));
-        } else if ev.decimal_comma > 0 {
-            NumStyle::DecimalComma
-        } else if ev.grouping > 0 || (ev.ambiguous > 0 && ev.point > 0) {
-            NumStyle::Grouped
-        } else if ev.ambiguous > 0 {
-            match (file_decimal, file_grouping, ev.big_plain) {
-                (true, false, _) => NumStyle::DecimalComma,
-                (false, true, _) | (false, false, 0) => NumStyle::Grouped,
-                _ => {
-                    return Err(err(ev.first_ambiguous.unwrap_or(0), NumberProblem::AmbiguousComma));
-                }
-            }
-        } else {
-            NumStyle::DecimalComma
+        }
+        let style = match (own, file_decimal, file_grouping) {
+            (Some(s), _, _) => s,
+            (None, true, false) => NumStyle::DecimalComma,
+            (None, false, true) => NumStyle::Grouped,
+            (None, _, _) => return Err(err(ev.first_ambiguous.unwrap_or(0), NumberProblem::AmbiguousComma)),
         };
         out.cols.push((col, style));
     }

@@ -152,7 +152,8 @@ pub const MAX_COLUMNS: usize = 32;
 ///
 /// Names: `freq` (Hz), `omega` (rad/s), `re`, `im`, `-im` (a column holding −Z″), `mod`, `phase_deg` (or
 /// `phase`), `-phase_deg`, `phase_rad`, `-phase_rad`, `sweep` (a cycle counter), `skip` or `_` (ignored).
-/// Impedances are in Ω. One frequency column and either `re` and `im` or `mod` and a phase are required.
+/// Impedances are in Ω. One frequency column and either `re` and `im` or `mod` and a phase are required (with
+/// both, `re` and `im` are used).
 ///
 /// # Examples
 /// ```
@@ -214,7 +215,7 @@ impl Columns {
         .ok()?;
         let sweep = find(&|c| c == Column::Sweep).ok()?;
         let z = match (re, im, modulus, phase) {
-            (Some(re), Some(im), None, None) => {
+            (Some(re), Some(im), _, _) => {
                 let sign = if self.list().get(im) == Some(&Column::NegIm) { -1.0 } else { 1.0 };
                 ZColumns::Cartesian {
                     re: (re, 1.0),
@@ -311,7 +312,6 @@ mod tests {
             "",
             "freq",
             "freq,re",
-            "freq,re,im,mod,phase",
             "freq,freq,re,im",
             "f,re,im",
             "freq,re,-im,im",

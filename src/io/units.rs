@@ -37,14 +37,16 @@ pub enum UnitProblem {
 
 impl std::fmt::Display for UnitProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            UnitProblem::Unknown => "unknown unit",
-            UnitProblem::Areal => {
-                "area-normalised or resistivity unit; eisfit reads impedances in Ω (with prefixes): \
-                 convert the column to Ω, or give the columns with --columns"
-            }
-            UnitProblem::WrongQuantity => "unit of another quantity",
-        })
+        const EXPECTED: &str = "expected Hz (mHz, kHz, MHz, GHz) or rad/s for a frequency, Ohm or Ω (mΩ, kΩ, MΩ) \
+                                for an impedance, deg or rad for a phase";
+        match self {
+            UnitProblem::Unknown => write!(f, "unknown unit; {EXPECTED}"),
+            UnitProblem::Areal => f.write_str(
+                "an area-normalised impedance (Ω·cm²) or a resistivity, not an impedance in Ω; convert the \
+                 column to Ω (divide by the electrode area), or read the numbers as Ω knowingly with --columns",
+            ),
+            UnitProblem::WrongQuantity => write!(f, "a unit of another quantity; {EXPECTED}"),
+        }
     }
 }
 
@@ -195,14 +197,14 @@ fn quantity(q: &str, unit: Option<Unit>) -> Option<Result<Role, UnitProblem>> {
 
 /// Splits `Name/unit`, `Name [unit]`, `Name (unit)` or `name_unit` into the quantity and the unit text.
 fn split(t: &str) -> Option<(&str, &str)> {
-    if let Some((q, u)) = t.split_once('/') {
-        return Some((q, u));
-    }
     if let Some(stripped) = t.strip_suffix(']') {
         return stripped.rsplit_once('[');
     }
     if let Some(stripped) = t.strip_suffix(')') {
         return stripped.rsplit_once('(');
+    }
+    if let Some((q, u)) = t.split_once('/') {
+        return Some((q, u));
     }
     // eisfit's own canonical names: `frequency_hz`, `z_real_ohm`, `z_imag_ohm`.
     t.rsplit_once('_').filter(|(_, u)| unit_kind(u).is_some())
@@ -228,6 +230,10 @@ pub(crate) fn classify(name: &str) -> Result<Option<Role>, BadUnit> {
     let unit = unit_kind(u);
     match quantity(&normalise(q), unit) {
         None => Ok(None),
+        Some(Ok(_)) if unit.is_none() && !u.is_empty() => Err(BadUnit {
+            unit: u.to_owned(),
+            problem: unit_problem(u),
+        }),
         Some(Ok(role)) => Ok(Some(role)),
         Some(Err(problem)) => Err(BadUnit {
             unit: u.to_owned(),

@@ -41,18 +41,24 @@ pub fn run(args: ReadArgs) -> anyhow::Result<u8> {
         OutputFormat::Json => {
             serde_json::to_writer(&mut out, &io::to_json(&file, &sweeps))?;
             writeln!(out)?;
+            note_to_stderr(&file);
         }
         OutputFormat::Csv => {
             io::write_csv(&mut out, &sweeps, sweeps.len() > 1)?;
-            // CSV goes to programs: the notes go to stderr.
-            for note in file.notes() {
-                eprintln!("{}: note: {note}", file.name());
-            }
+            note_to_stderr(&file);
         }
         OutputFormat::Table => write_table(&mut out, &file, &sweeps)?,
     }
     out.flush().context("writing to stdout")?;
     Ok(EXIT_OK)
+}
+
+/// JSON and CSV go to programs: the reader's notes also go to stderr, one line each.
+fn note_to_stderr(file: &io::DataFile) {
+    for note in file.notes() {
+        let level = if note.is_warning() { "warning" } else { "note" };
+        eprintln!("{}: {level}: {note}", file.name());
+    }
 }
 
 fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> std::io::Result<()> {

@@ -178,14 +178,27 @@ fn columns_and_size_limit_options() {
     let path = dir.path().join("rlc.csv");
     std::fs::write(&path, "1000;10;-30\r\n100;20;-45\r\n10;40;-60\r\n").unwrap();
     let out = eisfit()
-        .args(["read", path.to_str().unwrap(), "--columns", "freq,mod,phase_deg", "--output", "csv"])
+        .args([
+            "read",
+            path.to_str().unwrap(),
+            "--columns",
+            "freq,mod,phase_deg",
+            "--output",
+            "csv",
+        ])
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    let last: Vec<f64> = text.lines().last().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    let last: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|x| x.parse().unwrap())
+        .collect();
     let (re, im) = (40.0 * 60f64.to_radians().cos(), -40.0 * 60f64.to_radians().sin());
     assert!((last[1] - re).abs() < 1e-9 && (last[2] - im).abs() < 1e-9, "{text}");
     eisfit()

@@ -110,7 +110,11 @@ fn check(result: Result<DataFile, ReadError>) -> Result<(), TestCaseError> {
             prop_assert!(!file.sweeps().is_empty());
             for sweep in file.sweeps() {
                 let s = sweep.spectrum();
-                prop_assert!(s.freq_hz().iter().all(|f| f.is_finite() && *f > 0.0), "{:?}", s.freq_hz());
+                prop_assert!(
+                    s.freq_hz().iter().all(|f| f.is_finite() && *f > 0.0),
+                    "{:?}",
+                    s.freq_hz()
+                );
                 prop_assert!(s.z().iter().all(|z| z.re.is_finite() && z.im.is_finite()));
             }
             for n in file.notes() {
@@ -123,8 +127,17 @@ fn check(result: Result<DataFile, ReadError>) -> Result<(), TestCaseError> {
 }
 
 fn any_columns() -> impl Strategy<Value = Option<Columns>> {
-    let lists = ["freq,re,im", "freq,re,-im", "freq,mod,phase_deg", "skip,sweep,freq,re,-im,mod,phase", "re,im,freq"];
-    prop_oneof![Just(None), prop::sample::select(lists.to_vec()).prop_map(|l| l.parse().ok())]
+    let lists = [
+        "freq,re,im",
+        "freq,re,-im",
+        "freq,mod,phase_deg",
+        "skip,sweep,freq,re,-im,mod,phase",
+        "re,im,freq",
+    ];
+    prop_oneof![
+        Just(None),
+        prop::sample::select(lists.to_vec()).prop_map(|l| l.parse().ok())
+    ]
 }
 
 fn any_format() -> impl Strategy<Value = Option<Format>> {

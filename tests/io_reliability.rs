@@ -17,9 +17,7 @@ fn z_ref(f: f64) -> Complex64 {
 
 /// `n` log-spaced frequencies from `hi` down to `lo`.
 fn grid(n: usize, hi: f64, lo: f64) -> Vec<f64> {
-    (0..n)
-        .map(|k| hi * (lo / hi).powf(k as f64 / (n - 1) as f64))
-        .collect()
+    (0..n).map(|k| hi * (lo / hi).powf(k as f64 / (n - 1) as f64)).collect()
 }
 
 /// Every point of every sweep equals the reference.
@@ -73,7 +71,10 @@ fn an_unknown_or_areal_unit_is_an_error_naming_column_and_unit() {
             }
             other => panic!("{column}: expected a unit error, got {other}"),
         }
-        assert!(e.to_string().contains("unit.txt:1") && e.to_string().contains(column), "{e}");
+        assert!(
+            e.to_string().contains("unit.txt:1") && e.to_string().contains(column),
+            "{e}"
+        );
     }
 }
 
@@ -106,9 +107,10 @@ fn a_latin1_comment_in_a_utf8_file_does_not_change_the_header() {
     bytes.extend_from_slice(body.as_bytes());
     let file = read_bytes(&bytes, "mixed.txt", None).unwrap();
     matches_reference(&file);
-    assert!(file
-        .notes()
-        .contains(&ReadNote::MixedEncoding { first_line: 1, lines: 1 }));
+    assert!(file.notes().contains(&ReadNote::MixedEncoding {
+        first_line: 1,
+        lines: 1
+    }));
 
     // A latin-1 byte on the header line itself: the whole file is Windows-1252, `kΩ` becomes `kÎ©`, which is
     // refused instead of being read as Ω.
@@ -177,7 +179,15 @@ fn decimal_commas_still_read_and_ambiguity_is_refused() {
     let text = "freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000\t10,5\t1\n100\t12.25\t2\n10\t60,125\t3\n";
     let e = read_bytes(text.as_bytes(), "mixed.txt", None).unwrap_err();
     assert!(
-        matches!(e, ReadError::NumberFormat { line: 3, column: 2, problem: NumberProblem::MixedSeparators, .. }),
+        matches!(
+            e,
+            ReadError::NumberFormat {
+                line: 3,
+                column: 2,
+                problem: NumberProblem::MixedSeparators,
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -211,7 +221,7 @@ fn shuffled_rows_are_one_sorted_sweep() {
 fn a_stitched_measurement_is_one_sweep() {
     // 100 kHz → 10 Hz in 21 points, then 100 Hz → 10 mHz in 30 points: the ranges overlap, 100 Hz and 10 Hz twice.
     let mut f = grid(21, 1e5, 10.0);
-    f.extend(grid(31, 100.0, 0.01).into_iter().skip(0).take(30));
+    f.extend(grid(31, 100.0, 0.01).into_iter().take(30));
     let file = read_bytes(csv(&f).as_bytes(), "stitched.csv", None).unwrap();
     assert_eq!(file.sweeps().len(), 1, "{:?}", file.notes());
     assert_eq!(file.n_points(), 51);
@@ -227,7 +237,13 @@ fn repeated_sweeps_stay_apart_and_say_so() {
     f.extend(one.iter().map(|x| x * 1.0001));
     let file = read_bytes(csv(&f).as_bytes(), "repeated.csv", None).unwrap();
     assert_eq!(file.sweeps().len(), 2);
-    assert_eq!(file.notes(), &[ReadNote::SplitAtRestarts { first_sweep: 0, sweeps: 2 }]);
+    assert_eq!(
+        file.notes(),
+        &[ReadNote::SplitAtRestarts {
+            first_sweep: 0,
+            sweeps: 2
+        }]
+    );
     let msg = file.notes()[0].to_string();
     assert!(msg.contains("--sweep"), "{msg}");
     matches_reference(&file);
@@ -244,7 +260,9 @@ fn gamry_fixture() -> String {
 fn zcurve_rows(text: &str) -> Vec<usize> {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.iter().position(|l| l.starts_with("ZCURVE")).unwrap() + 3;
-    (start..lines.len()).take_while(|&i| lines[i].starts_with('\t')).collect()
+    (start..lines.len())
+        .take_while(|&i| lines[i].starts_with('\t'))
+        .collect()
 }
 
 fn edit(text: &str, at: usize, f: impl FnOnce(&str) -> Option<String>) -> String {
@@ -283,7 +301,13 @@ fn a_table_that_ends_at_a_line_that_looks_like_data_warns() {
     let rows = zcurve_rows(&text);
     // The fourth row cut to five fields and without its TAB: reading stops there, with a warning.
     let cut = edit(&text, rows[3], |l| {
-        Some(l.trim_start_matches('\t').split('\t').take(5).collect::<Vec<_>>().join("\t"))
+        Some(
+            l.trim_start_matches('\t')
+                .split('\t')
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\t"),
+        )
     });
     let file = read_bytes(cut.as_bytes(), "g.DTA", None).unwrap();
     assert_eq!(file.sweeps()[0].spectrum().len(), 3);
@@ -309,13 +333,20 @@ fn a_truncated_zplot_file_gives_a_typed_warning() {
 #[test]
 fn a_headerless_minus_z_column_is_recognised_and_said() {
     let f = grid(41, 1e5, 0.1);
-    let text = table("", ",", &f, |x| vec![format!("{:?}", z_ref(x).re), format!("{:?}", -z_ref(x).im)]);
+    let text = table("", ",", &f, |x| {
+        vec![format!("{:?}", z_ref(x).re), format!("{:?}", -z_ref(x).im)]
+    });
     let file = read_bytes(text.trim_start().as_bytes(), "neg.csv", None).unwrap();
     matches_reference(&file);
-    assert!(file.notes().contains(&ReadNote::ImaginarySignFlipped { column: 3 }), "{:?}", file.notes());
-    assert!(file.notes().iter().any(
-        |n| matches!(n, ReadNote::ColumnsByShape { columns } if columns.to_string() == "freq,re,-im")
-    ));
+    assert!(
+        file.notes().contains(&ReadNote::ImaginarySignFlipped { column: 3 }),
+        "{:?}",
+        file.notes()
+    );
+    assert!(file
+        .notes()
+        .iter()
+        .any(|n| matches!(n, ReadNote::ColumnsByShape { columns } if columns.to_string() == "freq,re,-im")));
 }
 
 #[test]
@@ -328,9 +359,10 @@ fn a_headerless_polar_rlc_export_is_read_as_polar() {
     }
     let file = read_bytes(text.as_bytes(), "rlc.csv", None).unwrap();
     matches_reference(&file);
-    assert!(file.notes().iter().any(
-        |n| matches!(n, ReadNote::ColumnsByShape { columns } if columns.to_string() == "freq,mod,phase_deg")
-    ));
+    assert!(file
+        .notes()
+        .iter()
+        .any(|n| matches!(n, ReadNote::ColumnsByShape { columns } if columns.to_string() == "freq,mod,phase_deg")));
     // The same file with --columns: no guess, no note.
     let options = ReadOptions::default().with_columns("freq,mod,phase_deg".parse().unwrap());
     let file = read_bytes_with(text.as_bytes(), "rlc.csv", &options).unwrap();
@@ -362,7 +394,10 @@ fn a_headerless_seven_column_cycling_export_is_read_by_shape() {
     assert_eq!(file.sweeps().len(), 3);
     assert!(file.sweeps().iter().all(|s| s.spectrum().len() == 41));
     matches_reference(&file);
-    assert!(file.notes().iter().any(|n| matches!(n, ReadNote::ColumnsByShape { columns }
+    assert!(file
+        .notes()
+        .iter()
+        .any(|n| matches!(n, ReadNote::ColumnsByShape { columns }
         if columns.to_string() == "skip,sweep,freq,re,-im,skip,skip")));
 }
 
@@ -370,17 +405,24 @@ fn a_headerless_seven_column_cycling_export_is_read_by_shape() {
 fn headerless_columns_that_cannot_be_told_apart_are_refused_naming_columns() {
     // Four columns, the last three unrelated: no |Z| = hypot(Z', Z'') triple.
     let f = grid(20, 1e5, 1.0);
-    let text = table("", "\t", &f, |x| vec![format!("{}", x.ln()), format!("{}", x.sqrt()), "7".into()]);
+    let text = table("", "\t", &f, |x| {
+        vec![format!("{}", x.ln()), format!("{}", x.sqrt()), "7".into()]
+    });
     let e = read_bytes(text.trim_start().as_bytes(), "four.txt", None).unwrap_err();
     assert!(matches!(e, ReadError::Columns { .. }), "{e}");
-    assert!(e.to_string().contains("--columns") && e.to_string().contains("four.txt"), "{e}");
+    assert!(
+        e.to_string().contains("--columns") && e.to_string().contains("four.txt"),
+        "{e}"
+    );
 }
 
 #[test]
 fn columns_override_the_header() {
     let f = grid(11, 1e5, 1.0);
     // A header that says Z'' where the file holds −Z'': --columns says what it is.
-    let text = table("f\tZ'\tZ''", "\t", &f, |x| vec![format!("{:?}", z_ref(x).re), format!("{:?}", -z_ref(x).im)]);
+    let text = table("f\tZ'\tZ''", "\t", &f, |x| {
+        vec![format!("{:?}", z_ref(x).re), format!("{:?}", -z_ref(x).im)]
+    });
     let columns: Columns = "freq,re,-im".parse().unwrap();
     let file = read_bytes_with(text.as_bytes(), "c.txt", &ReadOptions::default().with_columns(columns)).unwrap();
     matches_reference(&file);
@@ -401,14 +443,29 @@ fn directories_devices_and_oversized_inputs_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let e = read_with(dir.path(), &ReadOptions::default()).unwrap_err();
     assert!(
-        matches!(e, ReadError::NotAFile { kind: FileKind::Directory, .. }),
+        matches!(
+            e,
+            ReadError::NotAFile {
+                kind: FileKind::Directory,
+                ..
+            }
+        ),
         "{e}"
     );
     assert!(!e.to_string().contains("os error"), "{e}");
     #[cfg(unix)]
     if std::path::Path::new("/dev/zero").exists() {
         let e = read_with("/dev/zero", &ReadOptions::default()).unwrap_err();
-        assert!(matches!(e, ReadError::NotAFile { kind: FileKind::Device, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                ReadError::NotAFile {
+                    kind: FileKind::Device,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
     let text = csv(&grid(41, 1e5, 0.1));
     let path = dir.path().join("big.csv");

@@ -57,7 +57,10 @@ fn the_readmes_first_command_runs_as_written_in_sh_and_zsh() {
     for shell in ["sh", "zsh"] {
         if let Some(stdout) = run_in(shell, &command) {
             // The README promises activation energies and a conductivity from this command.
-            assert!(stdout.contains("E_A ="), "{shell}: no activation energy printed:\n{stdout}");
+            assert!(
+                stdout.contains("E_A ="),
+                "{shell}: no activation energy printed:\n{stdout}"
+            );
             assert!(stdout.contains("σ ="), "{shell}: no conductivity printed:\n{stdout}");
             ran += 1;
         }

@@ -139,8 +139,10 @@ pub enum ReadError {
         problem: NumberProblem,
     },
     /// The file is larger than the size limit.
-    #[error("{file}: {size} bytes is more than the limit of {limit} bytes; raise it with --max-file-mb \
-             (ReadOptions::with_max_bytes) if this really is one spectrum file")]
+    #[error(
+        "{file}: {size} bytes is more than the limit of {limit} bytes; raise it with --max-file-mb \
+             (ReadOptions::with_max_bytes) if this really is one spectrum file"
+    )]
     TooLarge {
         /// File name as given.
         file: String,
@@ -158,8 +160,10 @@ pub enum ReadError {
         kind: FileKind,
     },
     /// Headerless columns that cannot be told apart by their values.
-    #[error("{file}: no header, and the columns cannot be recognised from their values: {detail}; give them with \
-             --columns (for example --columns freq,re,-im or --columns freq,mod,phase_deg)")]
+    #[error(
+        "{file}: no header, and the columns cannot be recognised from their values: {detail}; give them with \
+             --columns (for example --columns freq,re,-im or --columns freq,mod,phase_deg)"
+    )]
     Columns {
         /// File name as given.
         file: String,

@@ -6,9 +6,9 @@
 //! still looks like data gives [`ReadNote::TableEndedEarly`]. Decimal commas are accepted. When the table has drift-corrected
 //! columns (`ZrealDrCor`, `ZimagDrCor`), they are offered as a second sweep.
 
+use super::notes::ReadNote;
 use super::table::{self, ColumnMap, RowSpec};
 use super::text::{number, Delim, Text};
-use super::notes::ReadNote;
 use super::{Format, Metadata, ReadError, Sweep};
 
 pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError> {
@@ -146,7 +146,8 @@ impl TableRows {
             }
             let patched = format!("\t{line}");
             if !rows.is_empty() && is_row(&patched, width).is_some() {
-                text.notes.push(ReadNote::RowWithoutLeadingTab { line: text.line_no(i) });
+                text.notes
+                    .push(ReadNote::RowWithoutLeadingTab { line: text.line_no(i) });
                 rows.push((i, patched));
                 i += 1;
                 continue;

@@ -182,7 +182,9 @@ pub(crate) fn column_styles(
         .map(|ev| {
             if ev.decimal_comma > 0 {
                 Some(NumStyle::DecimalComma)
-            } else if ev.grouping > 0 || (ev.ambiguous > 0 && (ev.point > 0 || (ev.small_plain > 0 && ev.big_plain == 0))) {
+            } else if ev.grouping > 0
+                || (ev.ambiguous > 0 && (ev.point > 0 || (ev.small_plain > 0 && ev.big_plain == 0)))
+            {
                 // A decimal point elsewhere in the column, or `1,000` next to `100` and never `1000`: grouping.
                 Some(NumStyle::Grouped)
             } else if ev.ambiguous > 0 {

@@ -104,14 +104,22 @@ fn bode_misfit(f: &[f64], z: impl Fn(usize) -> (f64, f64)) -> f64 {
 /// Modulus and argument of a Cartesian reading with the given sign of the imaginary part.
 fn cartesian<'a>(re: &'a [f64], im: &'a [f64], sign: f64) -> impl Fn(usize) -> (f64, f64) + 'a {
     move |i| {
-        let (a, b) = (re.get(i).copied().unwrap_or(0.0), sign * im.get(i).copied().unwrap_or(0.0));
+        let (a, b) = (
+            re.get(i).copied().unwrap_or(0.0),
+            sign * im.get(i).copied().unwrap_or(0.0),
+        );
         (a.hypot(b), b.atan2(a))
     }
 }
 
 /// Modulus and argument of a polar reading with the given factor to radians.
 fn polar<'a>(m: &'a [f64], p: &'a [f64], factor: f64) -> impl Fn(usize) -> (f64, f64) + 'a {
-    move |i| (m.get(i).copied().unwrap_or(0.0), factor * p.get(i).copied().unwrap_or(0.0))
+    move |i| {
+        (
+            m.get(i).copied().unwrap_or(0.0),
+            factor * p.get(i).copied().unwrap_or(0.0),
+        )
+    }
 }
 
 fn three_columns(text: &Text<'_>, cols: &[Vec<f64>], default: Columns) -> Result<Columns, String> {
@@ -120,17 +128,35 @@ fn three_columns(text: &Text<'_>, cols: &[Vec<f64>], default: Columns) -> Result
     };
     let deg = 1.0f64.to_radians();
     let mut readings: Vec<(f64, [Column; 3])> = vec![
-        (bode_misfit(f, cartesian(a, b, 1.0)), [Column::Freq, Column::Re, Column::Im]),
-        (bode_misfit(f, cartesian(a, b, -1.0)), [Column::Freq, Column::Re, Column::NegIm]),
+        (
+            bode_misfit(f, cartesian(a, b, 1.0)),
+            [Column::Freq, Column::Re, Column::Im],
+        ),
+        (
+            bode_misfit(f, cartesian(a, b, -1.0)),
+            [Column::Freq, Column::Re, Column::NegIm],
+        ),
     ];
     let modulus_like = a.iter().all(|&m| m > 0.0);
     if modulus_like && b.iter().all(|p| p.abs() <= 90.0) {
-        readings.push((bode_misfit(f, polar(a, b, deg)), [Column::Freq, Column::Mod, Column::PhaseDeg]));
-        readings.push((bode_misfit(f, polar(a, b, -deg)), [Column::Freq, Column::Mod, Column::NegPhaseDeg]));
+        readings.push((
+            bode_misfit(f, polar(a, b, deg)),
+            [Column::Freq, Column::Mod, Column::PhaseDeg],
+        ));
+        readings.push((
+            bode_misfit(f, polar(a, b, -deg)),
+            [Column::Freq, Column::Mod, Column::NegPhaseDeg],
+        ));
     }
     if modulus_like && b.iter().all(|p| p.abs() <= FRAC_PI_2 + 1e-3) {
-        readings.push((bode_misfit(f, polar(a, b, 1.0)), [Column::Freq, Column::Mod, Column::PhaseRad]));
-        readings.push((bode_misfit(f, polar(a, b, -1.0)), [Column::Freq, Column::Mod, Column::NegPhaseRad]));
+        readings.push((
+            bode_misfit(f, polar(a, b, 1.0)),
+            [Column::Freq, Column::Mod, Column::PhaseRad],
+        ));
+        readings.push((
+            bode_misfit(f, polar(a, b, -1.0)),
+            [Column::Freq, Column::Mod, Column::NegPhaseRad],
+        ));
     }
     let r_default = readings.first().map_or(f64::INFINITY, |r| r.0);
     readings.sort_by(|x, y| x.0.total_cmp(&y.0));
@@ -159,10 +185,12 @@ fn three_columns(text: &Text<'_>, cols: &[Vec<f64>], default: Columns) -> Result
 /// True for a column on a regular logarithmic grid: positive, spanning a decade, with most steps of ln f within
 /// a factor 1.5 of the median step (restarts and repeated values apart).
 fn frequency_like(v: &[f64]) -> Option<f64> {
-    if v.len() < 3 || v.iter().any(|x| !(*x > 0.0)) {
+    if v.len() < 3 || !v.iter().all(|x| x.is_finite() && *x > 0.0) {
         return None;
     }
-    let (lo, hi) = v.iter().fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(*x), h.max(*x)));
+    let (lo, hi) = v
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(*x), h.max(*x)));
     if hi < 10.0 * lo {
         return None;
     }

@@ -90,7 +90,9 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
         // A segment of another technique (open-circuit potential, a DC step) has no impedance columns: skip it.
         let map = match ColumnMap::from_header(&names) {
             Ok(map) => map,
-            Err(e @ table::HeaderError::Unit { .. }) => return Err(e.at(text, def, || text.mismatch(Format::VersaStudio, ""))),
+            Err(e @ table::HeaderError::Unit { .. }) => {
+                return Err(e.at(text, def, || text.mismatch(Format::VersaStudio, "")))
+            }
             Err(table::HeaderError::Unmapped(_)) => {
                 skipped.get_or_insert(def);
                 i = end + 1;

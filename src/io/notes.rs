@@ -130,7 +130,10 @@ impl std::fmt::Display for ReadNote {
                  ignored"
             ),
             ReadNote::BlankLinesInTable { line } => {
-                write!(f, "line {line}: blank line(s) inside the table skipped; the data resume after them")
+                write!(
+                    f,
+                    "line {line}: blank line(s) inside the table skipped; the data resume after them"
+                )
             }
             ReadNote::RowWithoutLeadingTab { line } => {
                 write!(f, "line {line}: table row without its leading TAB read as a row")

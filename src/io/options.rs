@@ -129,10 +129,7 @@ impl Column {
     fn name(self) -> &'static str {
         match self {
             Column::NegPhaseRad => "-phase_rad",
-            c => Column::NAMES
-                .iter()
-                .find(|(_, k)| *k == c)
-                .map_or("skip", |(n, _)| *n),
+            c => Column::NAMES.iter().find(|(_, k)| *k == c).map_or("skip", |(n, _)| *n),
         }
     }
 
@@ -216,7 +213,11 @@ impl Columns {
         let sweep = find(&|c| c == Column::Sweep).ok()?;
         let z = match (re, im, modulus, phase) {
             (Some(re), Some(im), _, _) => {
-                let sign = if self.list().get(im) == Some(&Column::NegIm) { -1.0 } else { 1.0 };
+                let sign = if self.list().get(im) == Some(&Column::NegIm) {
+                    -1.0
+                } else {
+                    1.0
+                };
                 ZColumns::Cartesian {
                     re: (re, 1.0),
                     im: (im, sign),
@@ -286,9 +287,11 @@ impl FromStr for Columns {
             return Err(err(format!("at most {MAX_COLUMNS} columns")));
         }
         Columns::from_list(&cols).ok_or_else(|| {
-            err("one freq (or omega) column and either re and im (or -im) or mod and one phase column, \
+            err(
+                "one freq (or omega) column and either re and im (or -im) or mod and one phase column, \
                  each once, such as freq,re,-im or freq,mod,phase_deg"
-                .into())
+                    .into(),
+            )
         })
     }
 }
@@ -299,7 +302,12 @@ mod tests {
 
     #[test]
     fn parses_and_prints_column_lists() {
-        for s in ["freq,re,im", "skip,_,freq,re,-im,mod,sweep", "omega,mod,-phase_rad", "freq,mod,phase"] {
+        for s in [
+            "freq,re,im",
+            "skip,_,freq,re,-im,mod,sweep",
+            "omega,mod,-phase_rad",
+            "freq,mod,phase",
+        ] {
             let c: Columns = s.parse().expect(s);
             let again: Columns = c.to_string().parse().expect(s);
             assert_eq!(c, again, "{s}");
@@ -307,15 +315,14 @@ mod tests {
         let c: Columns = "skip,freq,mod,phase_deg".parse().unwrap();
         let map = c.map().unwrap();
         assert_eq!(map.freq, (1, 1.0));
-        assert!(matches!(map.z, ZColumns::Polar { modulus: (2, _), phase: (3, _) }));
-        for bad in [
-            "",
-            "freq",
-            "freq,re",
-            "freq,freq,re,im",
-            "f,re,im",
-            "freq,re,-im,im",
-        ] {
+        assert!(matches!(
+            map.z,
+            ZColumns::Polar {
+                modulus: (2, _),
+                phase: (3, _)
+            }
+        ));
+        for bad in ["", "freq", "freq,re", "freq,freq,re,im", "f,re,im", "freq,re,-im,im"] {
             assert!(bad.parse::<Columns>().is_err(), "{bad}");
         }
         let long = vec!["skip"; MAX_COLUMNS + 1].join(",");

@@ -108,10 +108,16 @@ impl ColumnMap {
         if let Some((column, bad)) = bad_unit {
             // A header if the bad column stood for what its name says: some frequency or impedance column is
             // named, and the line has at least two recognised quantities.
-            let known = [freq.is_some(), re.is_some(), im.is_some(), modulus.is_some(), phase.is_some()]
-                .iter()
-                .filter(|k| **k)
-                .count();
+            let known = [
+                freq.is_some(),
+                re.is_some(),
+                im.is_some(),
+                modulus.is_some(),
+                phase.is_some(),
+            ]
+            .iter()
+            .filter(|k| **k)
+            .count();
             if known >= 1 && names.len() >= 2 {
                 return Err(HeaderError::Unit {
                     column,
@@ -295,7 +301,11 @@ pub(crate) fn parse_lines(
                 ZColumns::Polar { modulus, .. } => modulus.0,
             };
             let cell = fields.get(col).copied().unwrap_or("");
-            return Err(text.syntax(i, format!("an impedance that stays finite in Ω (column {})", col + 1), cell));
+            return Err(text.syntax(
+                i,
+                format!("an impedance that stays finite in Ω (column {})", col + 1),
+                cell,
+            ));
         }
         if let Some(col) = map.sweep {
             let c = get((col, 1.0), "cycle")?;
@@ -498,4 +508,3 @@ pub(crate) fn split_header<'l>(line: &'l str, delim: Delim, out: &mut Vec<&'l st
         *out = merged;
     }
 }
-

@@ -174,7 +174,10 @@ impl<'a> Text<'a> {
     /// The 1-based line number in the file of the stored line at 0-based index `i`.
     pub(crate) fn line_no(&self, i: usize) -> usize {
         let before = self.skipped.partition_point(|(at, _)| *at <= i);
-        let dropped = before.checked_sub(1).and_then(|k| self.skipped.get(k)).map_or(0, |(_, d)| *d);
+        let dropped = before
+            .checked_sub(1)
+            .and_then(|k| self.skipped.get(k))
+            .map_or(0, |(_, d)| *d);
         i + 1 + dropped
     }
 
@@ -351,7 +354,13 @@ mod tests {
         // UTF-8 header, one latin-1 comment line: each line in its own encoding.
         let (text, note) = decode(b"# caf\xE9\nZ' (k\xCE\xA9)\n");
         assert_eq!(text, "# caf\u{e9}\nZ' (k\u{3a9})\n");
-        assert_eq!(note, Some(ReadNote::MixedEncoding { first_line: 1, lines: 1 }));
+        assert_eq!(
+            note,
+            Some(ReadNote::MixedEncoding {
+                first_line: 1,
+                lines: 1
+            })
+        );
     }
 
     #[test]

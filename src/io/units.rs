@@ -95,7 +95,10 @@ fn unit_kind(u: &str) -> Option<Unit> {
             c => c.to_ascii_lowercase(),
         })
         .collect();
-    if matches!(compact.as_str(), "rad/s" | "rads-1" | "radian/s" | "radians/s" | "rad/sec") {
+    if matches!(
+        compact.as_str(),
+        "rad/s" | "rads-1" | "radian/s" | "radians/s" | "rad/sec"
+    ) {
         return Some(Unit::Hz(1.0 / TAU));
     }
     let (prefix, base) = match u.char_indices().nth(1) {

@@ -183,10 +183,14 @@ pub enum ReadError {
 }
 
 fn unmapped_list(unmapped: &[String]) -> String {
-    if unmapped.is_empty() {
-        String::new()
-    } else {
-        format!("; could not map column(s): {}", unmapped.join(", "))
+    const SHOWN: usize = 20;
+    match unmapped.len() {
+        0 => String::new(),
+        n if n <= SHOWN => format!("; could not map column(s): {}", unmapped.join(", ")),
+        _ => format!(
+            "; could not map column(s): {} and more",
+            unmapped.get(..SHOWN).unwrap_or_default().join(", "),
+        ),
     }
 }
 

@@ -82,12 +82,18 @@ impl ColumnMap {
         let (mut sigma_re, mut sigma_im) = (None, None);
         let mut unmapped = Vec::new();
         let mut bad_unit = None;
+        // The names shown in an error: the first few are enough.
+        let unmapped_push = |unmapped: &mut Vec<String>, name: &str| {
+            if unmapped.len() <= 20 {
+                unmapped.push(super::text::shorten(name));
+            }
+        };
         for (i, name) in names.iter().enumerate() {
             let role = match classify(name) {
                 Ok(role) => role,
                 Err(bad) => {
                     bad_unit.get_or_insert((name.trim().to_owned(), bad));
-                    unmapped.push(name.trim().to_owned());
+                    unmapped_push(&mut unmapped, name.trim());
                     // Placeholder so that the line is still recognised as a header: the unit is the problem.
                     Some(Role::Sweep)
                 }
@@ -101,7 +107,7 @@ impl ColumnMap {
                 Some(Role::Sweep) => sweep = sweep.or(Some(i)),
                 Some(Role::SigmaRe(f)) => sigma_re = sigma_re.or(Some((i, f))),
                 Some(Role::SigmaIm(f)) => sigma_im = sigma_im.or(Some((i, f))),
-                None if !name.trim().is_empty() => unmapped.push(name.trim().to_owned()),
+                None if !name.trim().is_empty() => unmapped_push(&mut unmapped, name.trim()),
                 None => {}
             }
         }

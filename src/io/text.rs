@@ -227,6 +227,9 @@ pub(crate) fn shorten(s: &str) -> String {
     }
 }
 
+/// Most fields [`Delim::split`] returns: no spectrum table has this many columns.
+pub(crate) const MAX_FIELDS: usize = 4096;
+
 /// How the fields of a row are separated.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Delim {
@@ -239,12 +242,13 @@ pub(crate) enum Delim {
 
 impl Delim {
     /// Splits a line into trimmed fields. For `Tab`, `Semicolon` and `Comma` empty fields are kept (so column
-    /// positions hold), but empty fields at the end of the line are dropped.
+    /// positions hold), but empty fields at the end of the line are dropped. At most [`MAX_FIELDS`] fields are
+    /// kept, so that a huge garbage line does not cost memory in proportion to its length.
     pub(crate) fn split<'l>(self, line: &'l str, out: &mut Vec<&'l str>) {
         out.clear();
         let byte = match self {
             Delim::Whitespace => {
-                out.extend(line.split_whitespace().map(unquote));
+                out.extend(line.split_whitespace().take(MAX_FIELDS).map(unquote));
                 return;
             }
             Delim::Tab => b'\t',
@@ -258,6 +262,9 @@ impl Delim {
             if b == byte {
                 out.push(unquote(line.get(start..i).unwrap_or("")));
                 start = i + 1;
+                if out.len() == MAX_FIELDS {
+                    return;
+                }
             }
         }
         out.push(unquote(line.get(start..).unwrap_or("")));

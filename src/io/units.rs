@@ -216,6 +216,11 @@ fn split(t: &str) -> Option<(&str, &str)> {
 /// The role of a column name, `None` when the name is not a known quantity, and an error when the quantity is
 /// known but its unit is not usable.
 pub(crate) fn classify(name: &str) -> Result<Option<Role>, BadUnit> {
+    // No quantity and unit spelling is this long: a huge "name" (a binary or garbage line) is not looked at.
+    const LONGEST: usize = 200;
+    if name.len() > LONGEST {
+        return Ok(None);
+    }
     let t = name.trim();
     let t = t
         .strip_prefix("Data:")

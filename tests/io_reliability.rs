@@ -498,3 +498,40 @@ fn blank_lines_are_refused_or_counted_without_being_stored() {
     let e = read_bytes(text.as_bytes(), "gap.csv", None).unwrap_err();
     assert_eq!(e.line(), Some(10_003), "{e}");
 }
+
+// ---- held-out: real files without their header ----------------------------------------------------------------
+
+mod common;
+
+/// Real exports (read in place from ../shared) with their header lines removed in memory must read as the same
+/// points as the complete files: columns recognised by their values, never by position alone.
+#[test]
+fn real_files_without_their_header_read_the_same() {
+    let cases: &[(&str, usize, usize)] = &[
+        // (file, header lines to drop, sweeps)
+        ("data/real/biologic_mpt/exampleDataBioLogic.mpt", 61, 1),
+        ("data/real/biologic_mpt/PyEIS_ex1.mpt", 61, 2),
+        ("data/real/biologic_text_export/AutoEIS_test_data.txt", 1, 1),
+        ("data/real/relaxis/PEIS_LPSCl_IonBlocking_-25C_RelaxIS.txt", 4, 1),
+        ("data/real/novocontrol/s04147-140deg.txt", 3, 1),
+        ("data/real/princeton_ametek/exampleDataPowersuite.txt", 1, 1),
+    ];
+    for &(rel, skip, sweeps) in cases {
+        let Some(path) = common::shared(rel) else {
+            return;
+        };
+        let whole = eisfit::io::read(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let body: Vec<&[u8]> = bytes.split(|b| *b == b'\n').skip(skip).collect();
+        let headerless = body.join(&b'\n');
+        let file = read_bytes(&headerless, rel, None).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(file.sweeps().len(), sweeps, "{rel}");
+        for (a, b) in file.sweeps().iter().zip(whole.sweeps()) {
+            assert_eq!(a.spectrum().freq_hz(), b.spectrum().freq_hz(), "{rel}");
+            for (za, zb) in a.spectrum().z().iter().zip(b.spectrum().z()) {
+                assert_relative_eq!(za.re, zb.re, max_relative = 1e-12);
+                assert_relative_eq!(za.im, zb.im, max_relative = 1e-12);
+            }
+        }
+    }
+}

@@ -208,11 +208,28 @@ fn frequency_like(v: &[f64]) -> Option<f64> {
     (score >= 0.6).then_some(score)
 }
 
-/// An integer counter that never decreases and takes at least two values (a cycle or loop number).
-fn counter_like(v: &[f64]) -> bool {
-    v.iter().all(|x| x.fract().abs() < 1e-12 && *x >= 0.0)
-        && v.windows(2).all(|w| w[1] >= w[0])
-        && v.first() != v.last()
+/// An integer counter that never decreases, takes at least two values, and changes only where the frequency
+/// sweep restarts (a cycle or loop number; not a point counter or a current range).
+fn counter_like(v: &[f64], f: &[f64]) -> bool {
+    let ascending = f.get(1) > f.first();
+    let integral = v.iter().all(|x| x.fract().abs() < 1e-12 && *x >= 0.0);
+    let mut changes = 0usize;
+    for (i, w) in v.windows(2).enumerate() {
+        if w[1] < w[0] {
+            return false;
+        }
+        if w[1] > w[0] {
+            changes += 1;
+            let (Some(a), Some(b)) = (f.get(i), f.get(i + 1)) else {
+                return false;
+            };
+            // At a restart the frequency jumps against the sweep direction.
+            if (b > a) == ascending {
+                return false;
+            }
+        }
+    }
+    integral && changes > 0 && changes * 3 <= v.len()
 }
 
 /// Relative median misfit of `m ≈ hypot(a, b)`.
@@ -313,7 +330,7 @@ fn many_columns(text: &Text<'_>, cols: &[Vec<f64>]) -> Result<Columns, String> {
     let sweep = others
         .iter()
         .copied()
-        .find(|&c| c != re && c != im && c != m && counter_like(col(c)));
+        .find(|&c| c != re && c != im && c != m && counter_like(col(c), col(freq)));
     for (c, role) in [
         (freq, Column::Freq),
         (re, Column::Re),

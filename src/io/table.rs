@@ -467,18 +467,19 @@ pub(crate) fn find_header(
         split_header(line, delim, &mut fields);
         match ColumnMap::from_header(&fields) {
             Ok(m) => return Ok(Some((i, m, delim))),
-            Err(e @ HeaderError::Unit { .. }) => return Err(e.at(text, i, || unreachable_unmapped(text))),
+            Err(HeaderError::Unit { column, unit, problem }) => {
+                return Err(ReadError::Unit {
+                    file: text.name.to_owned(),
+                    line: text.line_no(i),
+                    column,
+                    unit,
+                    problem,
+                })
+            }
             Err(HeaderError::Unmapped(_)) => {}
         }
     }
     Ok(None)
-}
-
-/// Never used: [`HeaderError::at`] only calls it for an unmapped line.
-fn unreachable_unmapped(text: &Text<'_>) -> ReadError {
-    ReadError::Empty {
-        file: text.name.to_owned(),
-    }
 }
 
 /// The delimiter of the header at line `i`, judged from the next non-blank line (the first data row) when the

@@ -41,6 +41,7 @@ mod notes;
 mod options;
 mod palmsens;
 mod source;
+mod sweeps;
 mod table;
 mod text;
 mod units;

@@ -143,12 +143,40 @@ impl<'a> Text<'a> {
         let mut lines: Vec<&str> = Vec::new();
         let mut skipped = Vec::new();
         let (mut blank_run, mut dropped) = (0usize, 0usize);
-        for l in text.split(sep) {
+        let mut start = 0usize;
+        loop {
+            if blank_run >= MAX_BLANK_RUN {
+                // Deep in a run of blank lines: jump over every whole line of ASCII white space at once, counting
+                // them, instead of one iteration per line.
+                let rest = text.get(start..).unwrap_or("").as_bytes();
+                let ws = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+                if let Some(last) = rest.get(..ws).and_then(|r| r.iter().rposition(|&b| b == sep as u8)) {
+                    let n = rest
+                        .get(..=last)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|&&b| b == sep as u8)
+                        .count();
+                    blank_run += n;
+                    dropped += n;
+                    start += last + 1;
+                }
+            }
+            let rest = text.get(start..).unwrap_or("");
+            let end = rest.find(sep);
+            let l = rest.get(..end.unwrap_or(rest.len())).unwrap_or("");
+            match end {
+                Some(e) => start += e + 1,
+                None => start = text.len() + 1,
+            }
             let l = l.trim_end_matches('\r');
             if l.trim().is_empty() {
                 blank_run += 1;
                 if blank_run > MAX_BLANK_RUN {
                     dropped += 1;
+                    if end.is_none() {
+                        break;
+                    }
                     continue;
                 }
             } else {
@@ -158,6 +186,9 @@ impl<'a> Text<'a> {
                 blank_run = 0;
             }
             lines.push(l);
+            if end.is_none() {
+                break;
+            }
         }
         // A final newline does not start another line.
         if lines.last().is_some_and(|l| l.is_empty()) {
@@ -388,6 +419,16 @@ mod tests {
         assert_eq!(t.line_no(b + 2), 1004);
         assert_eq!(t.line_no(0), 1);
         assert_eq!(t.line_no(5), 6);
+        // Runs with spaces and CRs, at the end, and in a file of CR line endings.
+        let text = format!("a\r\n{}b\r\n{}", " \t\r\n".repeat(500), "\r\n".repeat(300));
+        let t = Text::new("x", &text);
+        let b = t.lines.iter().position(|l| *l == "b").unwrap();
+        assert_eq!(t.line_no(b), 502);
+        assert!(t.lines.len() <= 2 * MAX_BLANK_RUN + 2);
+        let text = format!("a\r{}b\r", "\r".repeat(700));
+        let t = Text::new("x", &text);
+        let b = t.lines.iter().position(|l| *l == "b").unwrap();
+        assert_eq!(t.line_no(b), 702);
     }
 
     #[test]

@@ -221,3 +221,47 @@ fn columns_and_size_limit_options() {
         .stderr(predicate::str::contains("a directory"))
         .stderr(predicate::str::contains("os error").not());
 }
+
+#[test]
+fn fit_reads_with_columns_too() {
+    // A headerless |Z|, phase file whose header-free first column would otherwise be read by shape: --columns
+    // says what it holds, and the fit recovers the values the file was made from.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rlc.csv");
+    let mut text = String::new();
+    for k in 0..31 {
+        let f = 1e5 * 1e-6f64.powf(k as f64 / 30.0);
+        let w = std::f64::consts::TAU * f;
+        // Z = 10 + 100 / (1 + jω·100·10 µF)
+        let d = 1.0 + (w * 1e-3).powi(2);
+        let (re, im) = (10.0 + 100.0 / d, -100.0 * w * 1e-3 / d);
+        text.push_str(&format!("{f};{};{}\r\n", re.hypot(im), im.atan2(re).to_degrees()));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = eisfit()
+        .args([
+            "fit",
+            path.to_str().unwrap(),
+            "--circuit",
+            "R0-p(R1,C1)",
+            "--output",
+            "json",
+        ])
+        .args(["--columns", "freq,mod,phase_deg", "--max-file-mb", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let fit = if v.is_array() { &v[0] } else { &v };
+    let r1 = fit["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "R1")
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    assert!((r1 - 100.0).abs() < 1e-6, "{r1}");
+}

@@ -498,3 +498,13 @@ fn blank_lines_are_refused_or_counted_without_being_stored() {
     let e = read_bytes(text.as_bytes(), "gap.csv", None).unwrap_err();
     assert_eq!(e.line(), Some(10_003), "{e}");
 }
+
+#[test]
+fn comment_lines_do_not_decide_the_number_style() {
+    // A generic table with decimal points and a comment line whose cells have commas.
+    let text = "f\tZ'\tZ''\n1000\t10.5\t-0.25\n# 1,000\tcells, commented\t1,5\n100\t12.25\t-3.5\n10\t60.125\t-40.5\n";
+    let file = read_bytes(text.as_bytes(), "c.txt", None).unwrap();
+    assert_eq!(file.n_points(), 3);
+    assert_relative_eq!(file.sweeps()[0].spectrum().z()[2].re, 60.125);
+    assert!(file.notes().is_empty(), "{:?}", file.notes());
+}

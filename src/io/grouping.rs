@@ -107,6 +107,14 @@ impl Evidence {
     fn observe(&mut self, line: usize, cell: &str) {
         let t = unquote(cell);
         let t = t.trim_start_matches(['-', '+']);
+        // Only cells that could be a number say anything about how numbers are written.
+        if t.is_empty()
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b'e' | b'E' | b'+' | b'-'))
+        {
+            return;
+        }
         let comma = t.contains(',');
         let point = t.contains('.');
         match (comma, point) {
@@ -168,6 +176,9 @@ pub(crate) fn column_styles(
     let mut evidence = vec![Evidence::default(); cols.len()];
     let mut fields = Vec::new();
     for &(i, line) in lines {
+        if line.trim().is_empty() || (spec.skip_comments && super::generic::is_comment(line)) {
+            continue;
+        }
         spec.delim.split(line, &mut fields);
         for (k, &c) in cols.iter().enumerate() {
             if let (Some(cell), Some(ev)) = (fields.get(c), evidence.get_mut(k)) {

@@ -1,8 +1,10 @@
 //! Robustness: no input makes a reader panic. Random bytes, and random mutations (byte flips, truncation, line
 //! deletion, line duplication) of every fixture and, when present, every real file, are fed to `read_from`, with
-//! detection and with every forced format. Each must return `Ok` or `Err`.
+//! detection, with every forced format and with `--columns` lists. Each must return `Ok` or `Err`, and an `Ok`
+//! must hold finite, positive frequencies and finite impedances (the invariants of the cargo-fuzz targets in
+//! `fuzz/`, which run the same checks for longer; see docs/reliability.md).
 
-use eisfit::io::{read_from, Format};
+use eisfit::io::{read_bytes_with, read_from, Columns, DataFile, Format, ReadError, ReadOptions};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -100,6 +102,44 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
+/// The invariants of a read: `Ok` has sweeps of finite, positive frequencies and finite impedances; an error
+/// names the file.
+fn check(result: Result<DataFile, ReadError>) -> Result<(), TestCaseError> {
+    match result {
+        Ok(file) => {
+            prop_assert!(!file.sweeps().is_empty());
+            for sweep in file.sweeps() {
+                let s = sweep.spectrum();
+                prop_assert!(
+                    s.freq_hz().iter().all(|f| f.is_finite() && *f > 0.0),
+                    "{:?}",
+                    s.freq_hz()
+                );
+                prop_assert!(s.z().iter().all(|z| z.re.is_finite() && z.im.is_finite()));
+            }
+            for n in file.notes() {
+                prop_assert!(!n.to_string().is_empty());
+            }
+        }
+        Err(e) => prop_assert!(e.to_string().contains(e.file()), "{e}"),
+    }
+    Ok(())
+}
+
+fn any_columns() -> impl Strategy<Value = Option<Columns>> {
+    let lists = [
+        "freq,re,im",
+        "freq,re,-im",
+        "freq,mod,phase_deg",
+        "skip,sweep,freq,re,-im,mod,phase",
+        "re,im,freq",
+    ];
+    prop_oneof![
+        Just(None),
+        prop::sample::select(lists.to_vec()).prop_map(|l| l.parse().ok())
+    ]
+}
+
 fn any_format() -> impl Strategy<Value = Option<Format>> {
     prop_oneof![Just(None), prop::sample::select(Format::ALL.to_vec()).prop_map(Some)]
 }
@@ -113,7 +153,7 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), format in any_format()) {
-        let _ = read_from(bytes.as_slice(), "random", format);
+        check(read_from(bytes.as_slice(), "random", format))?;
     }
 
     #[test]
@@ -122,7 +162,35 @@ proptest! {
         format in any_format(),
     ) {
         let text = lines.join("\n");
-        let _ = read_from(text.as_bytes(), "random.txt", format);
+        check(read_from(text.as_bytes(), "random.txt", format))?;
+    }
+
+    #[test]
+    fn random_tables_hold_the_invariants(
+        rows in prop::collection::vec(prop::collection::vec(
+            prop_oneof![
+                (-1e6f64..1e6).prop_map(|v| format!("{v}")),
+                (0u32..200_000).prop_map(|v| format!("{v}")),
+                (1u32..999, 0u32..999).prop_map(|(a, b)| format!("{a},{b:03}")),
+                Just(String::new()),
+                Just("1e308".to_owned()),
+                Just("-0".to_owned()),
+            ], 1..8), 0..40),
+        sep in prop::sample::select(vec!["\t", ";", ",", " "]),
+        header in prop::sample::select(vec!["", "freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n", "f;|Z|;phase\n",
+                                            "freq/rad.s-1,Re(Z)/kOhm,Im(Z)/kOhm\n"]),
+        columns in any_columns(),
+    ) {
+        let mut text = header.to_owned();
+        for r in &rows {
+            text.push_str(&r.join(sep));
+            text.push('\n');
+        }
+        let mut options = ReadOptions::default();
+        if let Some(c) = columns {
+            options = options.with_columns(c);
+        }
+        check(read_bytes_with(text.as_bytes(), "table.txt", &options))?;
     }
 
     #[test]
@@ -137,7 +205,7 @@ proptest! {
         for m in &mutations {
             apply(&mut bytes, m);
         }
-        let _ = read_from(bytes.as_slice(), "mutated", format);
+        check(read_from(bytes.as_slice(), "mutated", format))?;
     }
 }
 

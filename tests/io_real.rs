@@ -275,3 +275,36 @@ fn palmsens_generic_zahner() {
         assert!(!descending(&f));
     }
 }
+
+/// Real exports (read in place from ../shared) with their header lines removed in memory must read as the same
+/// points as the complete files: columns recognised by their values, never by position alone.
+#[test]
+fn real_files_without_their_header_read_the_same() {
+    let cases: &[(&str, usize, usize)] = &[
+        // (file, header lines to drop, sweeps)
+        ("biologic_mpt/exampleDataBioLogic.mpt", 61, 1),
+        ("biologic_mpt/PyEIS_ex1.mpt", 61, 2),
+        ("biologic_text_export/AutoEIS_test_data.txt", 1, 1),
+        ("relaxis/PEIS_LPSCl_IonBlocking_-25C_RelaxIS.txt", 4, 1),
+        ("novocontrol/s04147-140deg.txt", 3, 1),
+        ("princeton_ametek/exampleDataPowersuite.txt", 1, 1),
+    ];
+    for &(rel, skip, sweeps) in cases {
+        let Some(path) = real(rel) else {
+            return;
+        };
+        let whole = read(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let body: Vec<&[u8]> = bytes.split(|b| *b == b'\n').skip(skip).collect();
+        let headerless = body.join(&b'\n');
+        let file = eisfit::io::read_bytes(&headerless, rel, None).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(file.sweeps().len(), sweeps, "{rel}");
+        for (a, b) in file.sweeps().iter().zip(whole.sweeps()) {
+            assert_eq!(a.spectrum().freq_hz(), b.spectrum().freq_hz(), "{rel}");
+            for (za, zb) in a.spectrum().z().iter().zip(b.spectrum().z()) {
+                assert_relative_eq!(za.re, zb.re, max_relative = 1e-12);
+                assert_relative_eq!(za.im, zb.im, max_relative = 1e-12);
+            }
+        }
+    }
+}

@@ -245,7 +245,7 @@ fn fit_file(
     path: &Path,
     circuit: &Circuit,
     options: Option<&FitOptions>,
-    reader: Option<eisfit::Format>,
+    reader: eisfit::io::ReadOptions,
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
     match load(path, reader, sweep) {

@@ -53,6 +53,35 @@ pub struct FitArgs {
     /// Which sweep of each file to fit: a 0-based index or all.
     #[arg(long, default_value = "0")]
     pub sweep: SweepSelection,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How files are read, beyond `--format`: columns by position and the size limit. Shared by every subcommand
+/// that reads spectra.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Columns by position, for headerless or misleading tables: names among freq, omega, re, im, -im, mod,
+    /// phase_deg, -phase_deg, phase_rad, -phase_rad, sweep, skip; e.g. freq,re,-im or freq,mod,phase_deg. Any
+    /// header line is ignored [default: from the header, or recognised from the values].
+    #[arg(long)]
+    pub columns: Option<io::Columns>,
+    /// Refuse input files larger than this many MiB.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub max_file_mb: u64,
+}
+
+impl InputArgs {
+    /// Library read options with `format`.
+    pub fn options(&self, format: Option<Format>) -> io::ReadOptions {
+        let mut o = io::ReadOptions::default()
+            .with_format(format)
+            .with_max_bytes(self.max_file_mb.saturating_mul(1 << 20));
+        if let Some(c) = self.columns {
+            o = o.with_columns(c);
+        }
+        o
+    }
 }
 
 impl FitArgs {
@@ -109,15 +138,15 @@ impl FitArgs {
             .with_canonical_order(!self.no_canonical_order))
     }
 
-    /// The reader chosen with `--format`.
-    pub fn reader(&self) -> anyhow::Result<Option<Format>> {
-        Ok(Format::from_choice(&self.format)?)
+    /// How files are read: the reader chosen with `--format`, `--columns` and `--max-file-mb`.
+    pub fn reader(&self) -> anyhow::Result<io::ReadOptions> {
+        Ok(self.input.options(Format::from_choice(&self.format)?))
     }
 }
 
 /// Reads `path` and returns its selected sweeps as (sweep index, spectrum).
-pub fn load(path: &Path, format: Option<Format>, sweep: SweepSelection) -> anyhow::Result<Vec<(usize, Spectrum)>> {
-    let file = io::read_as(path, format)?;
+pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> anyhow::Result<Vec<(usize, Spectrum)>> {
+    let file = io::read_with(path, &options)?;
     let sweeps = file.select(sweep)?;
     Ok(sweeps.into_iter().map(|s| (s.index(), s.spectrum().clone())).collect())
 }

@@ -1,6 +1,6 @@
 //! `eisfit plot FILE [--fit RESULT.json | --circuit C]`: SVG plots of a spectrum, with a fit if one is given.
 
-use super::fitargs::load;
+use super::fitargs::{load, InputArgs};
 use super::EXIT_OK;
 use anyhow::{bail, Context};
 use eisfit::io::{Format, SweepSelection};
@@ -51,6 +51,8 @@ pub struct PlotArgs {
     /// Which sweep: a 0-based index, or `all` to overlay every sweep of the file (data only).
     #[arg(long, default_value = "0")]
     sweep: SweepSelection,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 /// Circuit and parameter values of the entry in a fit JSON that matches `file` and `sweep` (or the only entry).
@@ -103,7 +105,7 @@ fn fit_from_json(path: &Path, file: &Path, sweep: usize) -> anyhow::Result<(Circ
 /// Runs `eisfit plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
     let format = Format::from_choice(&args.format)?;
-    let mut sweeps = load(&args.file, format, args.sweep)?;
+    let mut sweeps = load(&args.file, args.input.options(format), args.sweep)?;
     let label = args
         .file
         .file_name()

@@ -1,6 +1,7 @@
 //! `eisfit read FILE`: show what a reader found (format, sweeps, points, frequency range, metadata), or write the
 //! spectra as canonical CSV or JSON.
 
+use crate::cli::fitargs::InputArgs;
 use crate::cli::{OutputFormat, EXIT_OK};
 use anyhow::Context;
 use eisfit::io::{self, Format, Sweep, SweepSelection};
@@ -26,24 +27,38 @@ pub struct ReadArgs {
     /// several sweeps are written).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Runs `eisfit read`; returns the exit code (0), errors bubble up (exit 2).
 pub fn run(args: ReadArgs) -> anyhow::Result<u8> {
     let format = Format::from_choice(&args.format)?;
-    let file = io::read_as(&args.file, format)?;
+    let file = io::read_with(&args.file, &args.input.options(format))?;
     let sweeps = file.select(args.sweep)?;
     let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
             serde_json::to_writer(&mut out, &io::to_json(&file, &sweeps))?;
             writeln!(out)?;
+            note_to_stderr(&file);
         }
-        OutputFormat::Csv => io::write_csv(&mut out, &sweeps, sweeps.len() > 1)?,
+        OutputFormat::Csv => {
+            io::write_csv(&mut out, &sweeps, sweeps.len() > 1)?;
+            note_to_stderr(&file);
+        }
         OutputFormat::Table => write_table(&mut out, &file, &sweeps)?,
     }
     out.flush().context("writing to stdout")?;
     Ok(EXIT_OK)
+}
+
+/// JSON and CSV go to programs: the reader's notes also go to stderr, one line each.
+fn note_to_stderr(file: &io::DataFile) {
+    for note in file.notes() {
+        let level = if note.is_warning() { "warning" } else { "note" };
+        eprintln!("{}: {level}: {note}", file.name());
+    }
 }
 
 fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> std::io::Result<()> {
@@ -77,6 +92,14 @@ fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> 
             lo,
             hi
         )?;
+    }
+    if !file.notes().is_empty() {
+        writeln!(out)?;
+        writeln!(out, "notes:")?;
+        for note in file.notes() {
+            let level = if note.is_warning() { "warning" } else { "note" };
+            writeln!(out, "  {level}: {note}")?;
+        }
     }
     let m = file.metadata();
     let mut rows: Vec<(String, String)> = Vec::new();

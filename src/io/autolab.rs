@@ -38,6 +38,6 @@ pub(crate) fn read_dfr(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadEr
         // The third value is −Z″.
         rows.push(value(base)?, Complex64::new(value(base + 1)?, -value(base + 2)?), 0);
     }
-    let sweeps = into_sweeps(text.name, rows, &meta)?;
+    let sweeps = into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }

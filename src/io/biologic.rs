@@ -19,9 +19,11 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
     }
     let search_from = declared.map_or(0, |n| n.saturating_sub(1));
     let search_to = declared.map_or(20, |n| n.saturating_add(2));
-    let Some((header, map, delim)) =
-        table::find_header(text, search_from, search_to).or_else(|| table::find_header(text, 0, search_to.max(80)))
-    else {
+    let found = match table::find_header(text, search_from, search_to)? {
+        Some(found) => Some(found),
+        None => table::find_header(text, 0, search_to.max(80))?,
+    };
+    let Some((header, map, delim)) = found else {
         let line = declared.map_or(0, |n| n.saturating_sub(1));
         return Err(text.syntax(
             line,
@@ -37,7 +39,7 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
     // CSV re-exports end each loop with a freq = 0, |Z| = 0 row: a sweep boundary, not a point.
     spec.zero_freq_splits = format == Format::BiologicCsv || delim == Delim::Comma;
     let rows = table::parse_rows(text, header + 1, text.lines.len(), &map, spec)?;
-    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }
 

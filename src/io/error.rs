@@ -1,5 +1,7 @@
 //! Errors of the file readers.
 
+use super::grouping::NumberProblem;
+use super::units::UnitProblem;
 use super::Format;
 use crate::SpectrumError;
 
@@ -108,6 +110,66 @@ pub enum ReadError {
         /// Why the spectrum was refused.
         source: SpectrumError,
     },
+    /// A recognised column (frequency, impedance, phase) has a unit that cannot be converted to Hz, Ω or rad.
+    #[error("{file}:{line}: column `{column}`: unit `{unit}`: {problem}")]
+    Unit {
+        /// File name as given.
+        file: String,
+        /// 1-based line number of the header.
+        line: usize,
+        /// The column name as written.
+        column: String,
+        /// The unit as written.
+        unit: String,
+        /// Why it was refused.
+        problem: UnitProblem,
+    },
+    /// The numbers of a column cannot be read unambiguously (digit grouping against decimal commas).
+    #[error("{file}:{line}: column {column}: `{found}`: {problem}")]
+    NumberFormat {
+        /// File name as given.
+        file: String,
+        /// 1-based line number of the first cell concerned.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// The cell.
+        found: String,
+        /// What is wrong.
+        problem: NumberProblem,
+    },
+    /// The file is larger than the size limit.
+    #[error(
+        "{file}: {size} bytes is more than the limit of {limit} bytes; raise it with --max-file-mb \
+             (ReadOptions::with_max_bytes) if this really is one spectrum file"
+    )]
+    TooLarge {
+        /// File name as given.
+        file: String,
+        /// Size of the file in bytes (or the bytes read before giving up, for a stream).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The path is not a regular file (a directory, a device such as /dev/zero, a FIFO).
+    #[error("{file}: not a regular file: {kind}")]
+    NotAFile {
+        /// File name as given.
+        file: String,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// Headerless columns that cannot be told apart by their values.
+    #[error(
+        "{file}: no header, and the columns cannot be recognised from their values: {detail}; give them with \
+             --columns (for example --columns freq,re,-im or --columns freq,mod,phase_deg)"
+    )]
+    Columns {
+        /// File name as given.
+        file: String,
+        /// What was ambiguous.
+        detail: String,
+    },
     /// A sweep index beyond the sweeps the file holds.
     #[error("{file}: sweep {requested} requested, but the file holds {available} sweep(s) (0-based)")]
     NoSuchSweep {
@@ -121,10 +183,14 @@ pub enum ReadError {
 }
 
 fn unmapped_list(unmapped: &[String]) -> String {
-    if unmapped.is_empty() {
-        String::new()
-    } else {
-        format!("; could not map column(s): {}", unmapped.join(", "))
+    const SHOWN: usize = 20;
+    match unmapped.len() {
+        0 => String::new(),
+        n if n <= SHOWN => format!("; could not map column(s): {}", unmapped.join(", ")),
+        _ => format!(
+            "; could not map column(s): {} and more",
+            unmapped.get(..SHOWN).unwrap_or_default().join(", "),
+        ),
     }
 }
 
@@ -143,7 +209,12 @@ impl ReadError {
             | ReadError::NoData { file, .. }
             | ReadError::Truncated { file, .. }
             | ReadError::Spectrum { file, .. }
-            | ReadError::NoSuchSweep { file, .. } => file,
+            | ReadError::NoSuchSweep { file, .. }
+            | ReadError::Unit { file, .. }
+            | ReadError::NumberFormat { file, .. }
+            | ReadError::TooLarge { file, .. }
+            | ReadError::NotAFile { file, .. }
+            | ReadError::Columns { file, .. } => file,
         }
     }
 
@@ -154,7 +225,9 @@ impl ReadError {
             ReadError::UnknownFormat { line, .. }
             | ReadError::Syntax { line, .. }
             | ReadError::Ragged { line, .. }
-            | ReadError::NoData { line, .. } => Some(*line),
+            | ReadError::NoData { line, .. }
+            | ReadError::Unit { line, .. }
+            | ReadError::NumberFormat { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -167,4 +240,55 @@ pub struct ParseNameError {
     pub(crate) what: &'static str,
     pub(crate) input: String,
     pub(crate) expected: String,
+}
+
+/// What a path that is not a regular file is, for [`ReadError::NotAFile`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A character or block device (`/dev/zero`, a disk).
+    Device,
+    /// A named pipe.
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    pub(crate) fn of(t: &std::fs::FileType) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_char_device() || t.is_block_device() {
+                return FileKind::Device;
+            }
+            if t.is_fifo() {
+                return FileKind::Fifo;
+            }
+            if t.is_socket() {
+                return FileKind::Socket;
+            }
+        }
+        if t.is_dir() {
+            FileKind::Directory
+        } else {
+            FileKind::Other
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory; give the files in it, e.g. DIR/*.mpt",
+            FileKind::Device => "a device",
+            FileKind::Fifo => "a FIFO (named pipe)",
+            FileKind::Socket => "a socket",
+            FileKind::Other => "not a regular file",
+        })
+    }
 }

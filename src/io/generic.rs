@@ -1,7 +1,9 @@
 //! Generic delimited text (and Autolab NOVA exports): columns found by name and unit, or three headerless
 //! columns f, Z', Z''.
 
-use super::table::{self, ColumnMap, RowSpec};
+use super::headerless;
+use super::options::Columns;
+use super::table::{self, ColumnMap, HeaderError, RowSpec};
 use super::text::{Delim, Text};
 use super::{Format, Metadata, ReadError, Sweep};
 
@@ -21,13 +23,22 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
     let mut fields = Vec::new();
     let first_numeric = text.find(0, |l| !is_comment(l) && Delim::guess_numeric(l).is_some());
     let search_end = first_numeric.unwrap_or(text.lines.len()).min(400);
-    // The header: the last mappable line before the first numeric row (comments allowed).
-    let header = (0..search_end).rev().find_map(|i| {
+    // The header: the last mappable line before the first numeric row (comments allowed). A line that maps
+    // frequency and impedance but has a unit that cannot be used is the header, and an error.
+    let mut header = None;
+    for i in (0..search_end).rev() {
         let line = uncomment(text.line(i));
         let delim = table::header_delim(text, i);
         table::split_header(line, delim, &mut fields);
-        ColumnMap::from_header(&fields).ok().map(|m| (i, m, delim))
-    });
+        match ColumnMap::from_header(&fields) {
+            Ok(m) => {
+                header = Some((i, m, delim));
+                break;
+            }
+            Err(e @ HeaderError::Unit { .. }) => return Err(e.at(text, i, || unknown(text, i, &[]))),
+            Err(HeaderError::Unmapped(_)) => {}
+        }
+    }
     for i in 0..search_end {
         let line = text.line(i);
         if is_comment(line) {
@@ -64,8 +75,11 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 if fields.len() < 3 {
                     return Err(unknown(text, i, &fields));
                 }
-                // Headerless: f, Z', Z'' (true sign), the layout numpy.savetxt users write.
-                (i, ColumnMap::positional(0, 1, 2, 1.0), delim)
+                // Headerless: f, Z', Z'' (true sign), the layout numpy.savetxt users write, unless the values
+                // say otherwise.
+                let columns = headerless::recognise(text, i, delim)?;
+                let map = columns.map().unwrap_or_else(|| ColumnMap::positional(0, 1, 2, 1.0));
+                (i, map, delim)
             }
             _ => {
                 let before = first_numeric.unwrap_or(text.lines.len());
@@ -85,18 +99,42 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
     let mut spec = RowSpec::new(delim);
     spec.skip_comments = true;
     let rows = table::parse_rows(text, start, text.lines.len(), &map, spec)?;
-    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
+    Ok((meta, sweeps))
+}
+
+/// Reads the rows from the first numeric line on with columns given by position (any header is ignored).
+pub(crate) fn read_columns(text: &Text<'_>, columns: Columns) -> Result<(Metadata, Vec<Sweep>), ReadError> {
+    let meta = Metadata::default();
+    let Some(map) = columns.map() else {
+        return Err(ReadError::Columns {
+            file: text.name.to_owned(),
+            detail: format!("`{columns}` does not name frequency and impedance"),
+        });
+    };
+    let Some(first) = text.find(0, |l| !is_comment(l) && Delim::guess_numeric(l).is_some()) else {
+        return Err(ReadError::NoData {
+            file: text.name.to_owned(),
+            line: 1,
+            detail: "no row of numbers to read with --columns".into(),
+        });
+    };
+    let delim = Delim::guess_numeric(text.line(first)).unwrap_or(Delim::Whitespace);
+    let mut spec = RowSpec::new(delim);
+    spec.skip_comments = true;
+    let rows = table::parse_rows(text, first, text.lines.len(), &map, spec)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }
 
 fn unknown(text: &Text<'_>, i: usize, fields: &[&str]) -> ReadError {
     let mut unmapped: Vec<String> = Vec::new();
-    if let Err(names) = ColumnMap::from_header(fields) {
+    if let Err(HeaderError::Unmapped(names)) = ColumnMap::from_header(fields) {
         unmapped = names;
     }
     ReadError::UnknownFormat {
         file: text.name.to_owned(),
-        line: i + 1,
+        line: text.line_no(i),
         header: super::text::shorten(text.line(i)),
         unmapped,
     }

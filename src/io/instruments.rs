@@ -7,7 +7,7 @@ use super::{Format, Metadata, ReadError, Sweep};
 
 /// Finds the column line in `from..to` and the data delimiter (judged from the first row after it).
 fn locate(text: &Text<'_>, from: usize, to: usize, format: Format) -> Result<(usize, ColumnMap, Delim), ReadError> {
-    let (header, map, header_delim) = table::find_header(text, from, to)
+    let (header, map, header_delim) = table::find_header(text, from, to)?
         .ok_or_else(|| text.mismatch(format, "no column line with frequency and impedance columns"))?;
     let row = text
         .find(header + 1, |l| !l.trim().is_empty())
@@ -16,7 +16,7 @@ fn locate(text: &Text<'_>, from: usize, to: usize, format: Format) -> Result<(us
 }
 
 fn finish(text: &Text<'_>, rows: table::Rows, meta: Metadata) -> Result<(Metadata, Vec<Sweep>), ReadError> {
-    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }
 
@@ -88,10 +88,16 @@ pub(crate) fn read_versastudio(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>)
         let mut names = Vec::new();
         Delim::Comma.split(text.line(def).trim_start_matches("Definition="), &mut names);
         // A segment of another technique (open-circuit potential, a DC step) has no impedance columns: skip it.
-        let Ok(map) = ColumnMap::from_header(&names) else {
-            skipped.get_or_insert(def);
-            i = end + 1;
-            continue;
+        let map = match ColumnMap::from_header(&names) {
+            Ok(map) => map,
+            Err(e @ table::HeaderError::Unit { .. }) => {
+                return Err(e.at(text, def, || text.mismatch(Format::VersaStudio, "")))
+            }
+            Err(table::HeaderError::Unmapped(_)) => {
+                skipped.get_or_insert(def);
+                i = end + 1;
+                continue;
+            }
         };
         let seg_rows = table::parse_rows(text, def + 1, end, &map, RowSpec::new(Delim::Comma))?;
         // Each segment is its own group of sweeps.

@@ -49,6 +49,6 @@ pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError>
     let mut spec = RowSpec::new(Delim::Whitespace);
     spec.skip_blank = false;
     let rows = table::parse_rows(text, start, end, &map, spec)?;
-    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }

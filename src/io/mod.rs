@@ -32,18 +32,29 @@ mod error;
 mod format;
 mod gamry;
 mod generic;
+mod grouping;
+mod headerless;
 mod instruments;
 mod ivium;
 mod mpr;
+mod notes;
+mod options;
 mod palmsens;
+mod source;
+mod sweeps;
 mod table;
 mod text;
+mod units;
 mod write;
 mod zahner;
 mod zplot;
 
-pub use error::{ParseNameError, ReadError};
+pub use error::{FileKind, ParseNameError, ReadError};
 pub use format::Format;
+pub use grouping::NumberProblem;
+pub use notes::ReadNote;
+pub use options::{Column, Columns, ReadOptions, DEFAULT_MAX_BYTES, MAX_COLUMNS};
+pub use units::UnitProblem;
 pub use write::{spectrum_fields, to_json, write_csv};
 
 use crate::Spectrum;
@@ -196,6 +207,7 @@ pub struct DataFile {
     format: Format,
     sweeps: Vec<Sweep>,
     metadata: Metadata,
+    notes: Vec<ReadNote>,
 }
 
 impl DataFile {
@@ -218,6 +230,13 @@ impl DataFile {
     #[must_use]
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
+    }
+    /// What the reader decided or noticed (sweeps split, sorted or merged, a table that ended early, a truncated
+    /// file, columns recognised by their values, ...), in the order it happened. Callers should show these; see
+    /// [`ReadNote::is_warning`].
+    #[must_use]
+    pub fn notes(&self) -> &[ReadNote] {
+        &self.notes
     }
     /// Total number of points over all sweeps.
     #[must_use]
@@ -272,7 +291,7 @@ impl FromStr for SweepSelection {
 /// [`ReadError`] naming the file (and line) when it cannot be opened, is not a recognised format or holds
 /// invalid data.
 pub fn read(path: impl AsRef<Path>) -> Result<DataFile, ReadError> {
-    read_as(path, None)
+    read_with(path, &ReadOptions::default())
 }
 
 /// Reads a file; `format` overrides detection when given.
@@ -280,28 +299,39 @@ pub fn read(path: impl AsRef<Path>) -> Result<DataFile, ReadError> {
 /// # Errors
 /// As [`read`].
 pub fn read_as(path: impl AsRef<Path>, format: Option<Format>) -> Result<DataFile, ReadError> {
+    read_with(path, &ReadOptions::default().with_format(format))
+}
+
+/// Reads a file with the given options (format, columns, size limit).
+///
+/// Only regular files are read (a directory, a device such as `/dev/zero` or a FIFO is refused), up to the size
+/// limit; a file of blank lines is refused as empty without being held in memory.
+///
+/// # Errors
+/// As [`read`], plus [`ReadError::NotAFile`] and [`ReadError::TooLarge`].
+pub fn read_with(path: impl AsRef<Path>, options: &ReadOptions) -> Result<DataFile, ReadError> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    // One allocation of the file's size and one read, rather than a growing buffer.
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-        file: name.clone(),
-        source,
-    })?;
-    read_bytes(&bytes, &name, format)
+    let bytes = source::read_file(path, &name, options.max_bytes())?;
+    read_bytes_with(&bytes, &name, options)
 }
 
 /// Reads from any reader (a file, a byte slice, a network stream). `name` is used in errors and output;
-/// `format` overrides detection when given.
+/// `format` overrides detection when given. At most [`DEFAULT_MAX_BYTES`] are read.
 ///
 /// # Errors
 /// As [`read`].
-pub fn read_from(mut reader: impl std::io::Read, name: &str, format: Option<Format>) -> Result<DataFile, ReadError> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|source| ReadError::Io {
-        file: name.to_owned(),
-        source,
-    })?;
-    read_bytes(&bytes, name, format)
+pub fn read_from(reader: impl std::io::Read, name: &str, format: Option<Format>) -> Result<DataFile, ReadError> {
+    read_from_with(reader, name, &ReadOptions::default().with_format(format))
+}
+
+/// Reads from any reader with the given options; more bytes than the size limit is an error.
+///
+/// # Errors
+/// As [`read_with`].
+pub fn read_from_with(reader: impl std::io::Read, name: &str, options: &ReadOptions) -> Result<DataFile, ReadError> {
+    let bytes = source::read_stream(reader, name, options.max_bytes())?;
+    read_bytes_with(&bytes, name, options)
 }
 
 /// Reads a file already in memory.
@@ -309,38 +339,75 @@ pub fn read_from(mut reader: impl std::io::Read, name: &str, format: Option<Form
 /// # Errors
 /// As [`read`].
 pub fn read_bytes(bytes: &[u8], name: &str, format: Option<Format>) -> Result<DataFile, ReadError> {
+    read_bytes_with(bytes, name, &ReadOptions::default().with_format(format))
+}
+
+/// Reads a file already in memory with the given options (the size limit applies to `bytes`).
+///
+/// # Errors
+/// As [`read_with`].
+pub fn read_bytes_with(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<DataFile, ReadError> {
     let empty = || ReadError::Empty { file: name.to_owned() };
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > options.max_bytes() {
+        return Err(ReadError::TooLarge {
+            file: name.to_owned(),
+            size,
+            limit: options.max_bytes(),
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(empty());
     }
-    let format = format.or_else(|| format::detect_binary(bytes));
-    let (metadata, sweeps, format) = match format {
+    let forced = options.format();
+    if let (Some(f), Some(_)) = (forced, options.columns()) {
+        if !matches!(f, Format::Generic | Format::AutolabNova) {
+            return Err(ReadError::FormatMismatch {
+                file: name.to_owned(),
+                format: f,
+                detail: "--columns reads a delimited table by position (format `generic`); drop --format or \
+                         --columns"
+                    .into(),
+            });
+        }
+    }
+    let format = forced.or_else(|| format::detect_binary(bytes));
+    let binary_notes = notes::Notes::default();
+    let (metadata, sweeps, format, notes) = match format {
         Some(Format::BiologicMpr) => {
-            let (m, s) = mpr::read(name, bytes)?;
-            (m, s, Format::BiologicMpr)
+            let (m, s) = mpr::read(name, bytes, &binary_notes)?;
+            (m, s, Format::BiologicMpr, binary_notes.take())
         }
         Some(Format::ZahnerIsm) => {
-            let (m, s) = zahner::read_ism(name, bytes)?;
-            (m, s, Format::ZahnerIsm)
+            let (m, s) = zahner::read_ism(name, bytes, &binary_notes)?;
+            (m, s, Format::ZahnerIsm, binary_notes.take())
         }
         _ => {
-            let decoded = text::decode(bytes);
+            let (decoded, encoding_note) = text::decode(bytes);
             let text = Text::new(name, &decoded);
+            if let Some(n) = encoding_note {
+                text.notes.push(n);
+            }
             if text.lines.iter().all(|l| l.trim().is_empty()) {
                 return Err(empty());
             }
-            let format = format.or_else(|| format::detect_text(&text));
-            if format != Some(Format::IviumIdf) && text::looks_binary(&decoded) {
-                return Err(ReadError::Binary {
-                    file: name.to_owned(),
-                    detail: "binary data, not a text export of a known instrument; \
-                             export the spectrum as text (see docs/formats.md)"
-                        .into(),
-                });
+            if let Some(columns) = options.columns() {
+                let (m, s) = generic::read_columns(&text, columns)?;
+                (m, s, Format::Generic, text.notes.take())
+            } else {
+                let format = format.or_else(|| format::detect_text(&text));
+                if format != Some(Format::IviumIdf) && text::looks_binary(&decoded) {
+                    return Err(ReadError::Binary {
+                        file: name.to_owned(),
+                        detail: "binary data, not a text export of a known instrument; \
+                                 export the spectrum as text (see docs/formats.md)"
+                            .into(),
+                    });
+                }
+                let format = format.unwrap_or(Format::Generic);
+                let (m, s) = read_text(&text, format)?;
+                (m, s, format, text.notes.take())
             }
-            let format = format.unwrap_or(Format::Generic);
-            let (m, s) = read_text(&text, format)?;
-            (m, s, format)
         }
     };
     if sweeps.is_empty() {
@@ -355,6 +422,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, format: Option<Format>) -> Result<Da
         format,
         sweeps,
         metadata,
+        notes,
     })
 }
 

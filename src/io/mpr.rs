@@ -86,7 +86,7 @@ fn modules(bytes: &[u8]) -> Option<Vec<Module<'_>>> {
     Some(out)
 }
 
-pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>), ReadError> {
+pub(crate) fn read(name: &str, bytes: &[u8], notes: &super::notes::Notes) -> Result<(Metadata, Vec<Sweep>), ReadError> {
     let fail = |why: &str| ReadError::Binary {
         file: name.to_owned(),
         detail: format!(
@@ -153,6 +153,6 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>), R
     let mut meta = Metadata::default();
     meta.insert("software", "EC-Lab");
     meta.set_date(&data.date);
-    let sweeps = into_sweeps(name, rows, &meta)?;
+    let sweeps = into_sweeps(name, rows, &meta, notes)?;
     Ok((meta, sweeps))
 }

@@ -97,6 +97,6 @@ pub(crate) fn read(text: &Text<'_>) -> Result<(Metadata, Vec<Sweep>), ReadError>
             "no measurement with Frequency, ZRe and ZIm arrays",
         ));
     }
-    let sweeps = into_sweeps(text.name, rows, &meta)?;
+    let sweeps = into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }

@@ -4,156 +4,42 @@
 //! row range; this module classifies each column by name and unit (`freq/Hz`, `Z' (kΩ)`, `-Im(Z)/Ohm`,
 //! `Phase(Z)/deg`, `Zs''[ohm]`, ...), picks Cartesian or polar impedance and turns the rows into sweeps.
 
-use super::text::{number, Delim, Text};
-use super::{Metadata, ReadError, Sweep};
-use crate::Spectrum;
+use super::grouping;
+use super::notes::ReadNote;
+use super::text::{Delim, Text};
+use super::units::{classify, Role, UnitProblem};
+use super::ReadError;
 use num_complex::Complex64;
 
-/// What a column holds, with the factor that converts its unit to Hz, Ω or rad.
-#[derive(Copy, Clone, Debug, PartialEq)]
-enum Role {
-    Freq(f64),
-    Re(f64),
-    /// Imaginary part; the factor is negative when the column holds −Z″.
-    Im(f64),
-    Modulus(f64),
-    /// Phase; the factor converts to radians and is negative when the column holds −φ.
-    Phase(f64),
-    /// Cycle, loop or sweep counter.
-    Sweep,
-    /// Standard deviation of the real part (factor to Ω).
-    SigmaRe(f64),
-    /// Standard deviation of the imaginary part (factor to Ω).
-    SigmaIm(f64),
+pub(crate) use super::sweeps::into_sweeps;
+
+/// Why a header line does not give a column map.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum HeaderError {
+    /// No frequency and impedance columns; the names that could not be mapped.
+    Unmapped(Vec<String>),
+    /// The line is a header (it maps frequency and impedance), but a column's unit cannot be used.
+    Unit {
+        column: String,
+        unit: String,
+        problem: UnitProblem,
+    },
 }
 
-/// Splits `Name (unit)`, `Name/unit`, `Name [unit]` into a normalised quantity and the unit text.
-fn split_unit(name: &str) -> (String, &str) {
-    let t = name.trim();
-    let t = t
-        .strip_prefix("Data:")
-        .or_else(|| t.strip_prefix("data:"))
-        .unwrap_or(t)
-        .trim();
-    let (q, unit) = if let Some((q, u)) = t.rsplit_once('/') {
-        (q, u)
-    } else if let Some(stripped) = t.strip_suffix(']') {
-        stripped.rsplit_once('[').unwrap_or((stripped, ""))
-    } else if let Some(stripped) = t.strip_suffix(')') {
-        match stripped.rsplit_once('(') {
-            // `Re(Z)`, `Theta (Z)`, `Z'(a)`: the parentheses are part of the name, not a unit.
-            Some((q, u)) if unit_kind(u.trim()).is_some() => (q, u),
-            _ => (t, ""),
-        }
-    } else if let Some((q, u)) = t.rsplit_once('_').filter(|(_, u)| unit_kind(u).is_some()) {
-        // eisfit's own canonical names: `frequency_hz`, `z_real_ohm`, `z_imag_ohm`.
-        (q, u)
-    } else {
-        (t, "")
-    };
-    let mut norm: String = q
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .map(|c| match c {
-            '′' | '’' | '´' => '\''.to_string(),
-            '″' | '"' => "''".to_string(),
-            '−' | '–' => "-".to_string(),
-            c => c.to_lowercase().to_string(),
-        })
-        .collect();
-    while norm.ends_with('.') || norm.ends_with(':') {
-        norm.pop();
-    }
-    (norm, unit.trim())
-}
-
-#[derive(Copy, Clone, Debug, PartialEq)]
-enum Unit {
-    Hz(f64),
-    Ohm(f64),
-    Deg,
-    Rad,
-}
-
-/// Recognised units, case-sensitive where SI prefixes need it (`mHz` vs `MHz`).
-fn unit_kind(u: &str) -> Option<Unit> {
-    let u = u.trim_matches(|c: char| c.is_whitespace() || c == '"');
-    let (prefix, base) = match u.char_indices().nth(1) {
-        Some((i, _))
-            if !matches!(
-                u.to_lowercase().as_str(),
-                "hz" | "ohm" | "ohms" | "deg" | "rad" | "degree" | "degrees" | "radian" | "radians"
-            ) =>
-        {
-            (u.get(..i).unwrap_or(""), u.get(i..).unwrap_or(""))
-        }
-        _ => ("", u),
-    };
-    let factor = match prefix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "u" | "µ" | "μ" => 1e-6,
-        "k" | "K" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        _ => return None,
-    };
-    match base.to_lowercase().as_str() {
-        "hz" => Some(Unit::Hz(factor)),
-        "ohm" | "ohms" | "ω" | "Ω" => Some(Unit::Ohm(factor)),
-        "deg" | "°" | "degree" | "degrees" if prefix.is_empty() => Some(Unit::Deg),
-        "rad" | "radian" | "radians" if prefix.is_empty() => Some(Unit::Rad),
-        _ => None,
-    }
-}
-
-fn classify(name: &str) -> Option<Role> {
-    let (q, unit) = split_unit(name);
-    let unit = unit_kind(unit);
-    let ohm = match unit {
-        Some(Unit::Ohm(f)) => f,
-        _ => 1.0,
-    };
-    let (negated, q) = match q.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, q.as_str()),
-    };
-    let sign = if negated { -1.0 } else { 1.0 };
-    let role = match q {
-        "freq" | "frequency" | "f" | "fre" | "frequenz" => Role::Freq(match unit {
-            Some(Unit::Hz(f)) => f,
-            _ => 1.0,
-        }),
-        "re(z)" | "real(z)" | "rez" | "z'" | "z'(a)" | "zre" | "zreal" | "realz" | "zr" | "zs'" | "z're" | "real"
-        | "re" | "z'real" => Role::Re(ohm),
-        "im(z)" | "imag(z)" | "imz" | "z''" | "z''(b)" | "zim" | "zimag" | "zimg" | "imagz" | "zi" | "zs''"
-        | "z''im" | "imag" | "im" | "z'imag" => Role::Im(sign * ohm),
-        "|z|" | "modz" | "zmod" | "z" | "mod(z)" | "absz" | "|zs|" | "zs" | "impedance" | "zabs" => Role::Modulus(ohm),
-        "phase(z)" | "phase" | "zphz" | "theta(z)" | "theta" | "phi" | "phasez" | "zphase" | "phi(z)" => Role::Phase(
-            sign * if matches!(unit, Some(Unit::Rad)) {
-                1.0
-            } else {
-                1.0f64.to_radians()
+impl HeaderError {
+    /// The error to report when line `i` of `text` was the header; `otherwise` for an unmapped line.
+    pub(crate) fn at(self, text: &Text<'_>, i: usize, otherwise: impl FnOnce() -> ReadError) -> ReadError {
+        match self {
+            HeaderError::Unit { column, unit, problem } => ReadError::Unit {
+                file: text.name.to_owned(),
+                line: text.line_no(i),
+                column,
+                unit,
+                problem,
             },
-        ),
-        "cyclenumber" | "cycle" | "loop" | "loopindex" | "loopnumber" | "sweep" | "sweepindex" | "zcycle" => {
-            Role::Sweep
+            HeaderError::Unmapped(_) => otherwise(),
         }
-        // Per-point standard deviations: eisfit's own `sigma_real_ohm`/`sigma_imag_ohm` and the usual spellings
-        // of an error column next to Z′ and Z″.
-        "sigmareal" | "sigmare" | "sigmazreal" | "sigma(z')" | "sigmaz'" | "σ(z')" | "σre" | "std(z')" | "err(z')"
-        | "error(z')" | "z'err" | "z'error" | "zreerr" | "zrealerr" | "zrealstd" | "dz'" | "δz'" => Role::SigmaRe(ohm),
-        "sigmaimag" | "sigmaim" | "sigmazimag" | "sigma(z'')" | "sigmaz''" | "σ(z'')" | "σim" | "std(z'')"
-        | "err(z'')" | "error(z'')" | "z''err" | "z''error" | "zimerr" | "zimagerr" | "zimagstd" | "dz''" | "δz''" => {
-            Role::SigmaIm(ohm)
-        }
-        _ => return None,
-    };
-    // A leading minus only makes sense on the imaginary part and the phase.
-    if negated && !matches!(role, Role::Im(_) | Role::Phase(_)) {
-        return None;
     }
-    Some(role)
 }
 
 /// How the impedance is stored in the row.
@@ -189,14 +75,31 @@ impl ColumnMap {
         }
     }
 
-    /// Maps header names; on failure returns the names that could not be mapped (all of them if nothing was
-    /// recognised) so the caller can report them.
-    pub(crate) fn from_header(names: &[&str]) -> Result<Self, Vec<String>> {
+    /// Maps header names. A line that maps frequency and impedance but has a recognised column with an unusable
+    /// unit gives [`HeaderError::Unit`]; otherwise the names that could not be mapped (all of them if nothing
+    /// was recognised) so the caller can report them.
+    pub(crate) fn from_header(names: &[&str]) -> Result<Self, HeaderError> {
         let (mut freq, mut re, mut im, mut modulus, mut phase, mut sweep) = (None, None, None, None, None, None);
         let (mut sigma_re, mut sigma_im) = (None, None);
         let mut unmapped = Vec::new();
+        let mut bad_unit = None;
+        // The names shown in an error: the first few are enough.
+        let unmapped_push = |unmapped: &mut Vec<String>, name: &str| {
+            if unmapped.len() <= 20 {
+                unmapped.push(super::text::shorten(name));
+            }
+        };
         for (i, name) in names.iter().enumerate() {
-            match classify(name) {
+            let role = match classify(name) {
+                Ok(role) => role,
+                Err(bad) => {
+                    bad_unit.get_or_insert((name.trim().to_owned(), bad));
+                    unmapped_push(&mut unmapped, name.trim());
+                    // Placeholder so that the line is still recognised as a header: the unit is the problem.
+                    Some(Role::Sweep)
+                }
+            };
+            match role {
                 Some(Role::Freq(f)) => freq = freq.or(Some((i, f))),
                 Some(Role::Re(f)) => re = re.or(Some((i, f))),
                 Some(Role::Im(f)) => im = im.or(Some((i, f))),
@@ -205,14 +108,36 @@ impl ColumnMap {
                 Some(Role::Sweep) => sweep = sweep.or(Some(i)),
                 Some(Role::SigmaRe(f)) => sigma_re = sigma_re.or(Some((i, f))),
                 Some(Role::SigmaIm(f)) => sigma_im = sigma_im.or(Some((i, f))),
-                None if !name.trim().is_empty() => unmapped.push(name.trim().to_owned()),
+                None if !name.trim().is_empty() => unmapped_push(&mut unmapped, name.trim()),
                 None => {}
             }
+        }
+        if let Some((column, bad)) = bad_unit {
+            // A header if the bad column stood for what its name says: some frequency or impedance column is
+            // named, and the line has at least two recognised quantities.
+            let known = [
+                freq.is_some(),
+                re.is_some(),
+                im.is_some(),
+                modulus.is_some(),
+                phase.is_some(),
+            ]
+            .iter()
+            .filter(|k| **k)
+            .count();
+            if known >= 1 && names.len() >= 2 {
+                return Err(HeaderError::Unit {
+                    column,
+                    unit: bad.unit,
+                    problem: bad.problem,
+                });
+            }
+            return Err(HeaderError::Unmapped(unmapped));
         }
         let z = match (re, im, modulus, phase) {
             (Some(re), Some(im), _, _) => ZColumns::Cartesian { re, im },
             (_, _, Some(modulus), Some(phase)) => ZColumns::Polar { modulus, phase },
-            _ => return Err(unmapped),
+            _ => return Err(HeaderError::Unmapped(unmapped)),
         };
         match freq {
             Some(freq) => Ok(ColumnMap {
@@ -221,8 +146,19 @@ impl ColumnMap {
                 sweep,
                 sigma: sigma_re.zip(sigma_im),
             }),
-            None => Err(unmapped),
+            None => Err(HeaderError::Unmapped(unmapped)),
         }
+    }
+
+    /// The mapped columns (0-based), for the digit-grouping check.
+    pub(crate) fn numeric_columns(&self) -> Vec<usize> {
+        let (a, b) = match self.z {
+            ZColumns::Cartesian { re, im } => (re.0, im.0),
+            ZColumns::Polar { modulus, phase } => (modulus.0, phase.0),
+        };
+        let mut v = vec![self.freq.0, a, b];
+        v.extend(self.sigma.iter().flat_map(|(r, i)| [r.0, i.0]));
+        v
     }
 
     fn needed(&self) -> usize {
@@ -301,14 +237,31 @@ pub(crate) fn parse_rows(
     map: &ColumnMap,
     spec: RowSpec,
 ) -> Result<Rows, ReadError> {
-    let mut rows = Rows::with_capacity(end.min(text.lines.len()).saturating_sub(start));
+    let lines: Vec<(usize, &str)> = (start..end.min(text.lines.len())).map(|i| (i, text.line(i))).collect();
+    parse_lines(text, &lines, start, map, spec)
+}
+
+/// Parses the given lines (0-based line index, content) as data rows; `start` is the line reported when there
+/// are none. Columns are checked for digit grouping first (see [`grouping`]).
+pub(crate) fn parse_lines(
+    text: &Text<'_>,
+    lines: &[(usize, &str)],
+    start: usize,
+    map: &ColumnMap,
+    spec: RowSpec,
+) -> Result<Rows, ReadError> {
+    let mut rows = Rows::with_capacity(lines.len());
     let mut fields: Vec<&str> = Vec::new();
     let mut width: Option<usize> = None;
     let mut group = 0i64;
     let mut last_counter: Option<f64> = None;
     let needed = map.needed();
-    for i in start..end.min(text.lines.len()) {
-        let line = text.line(i);
+    let styles = if spec.decimal_comma {
+        grouping::column_styles(text, lines, map, spec)?
+    } else {
+        grouping::Styles::plain()
+    };
+    for &(i, line) in lines {
         if line.trim().is_empty() {
             if spec.skip_blank {
                 continue;
@@ -323,14 +276,14 @@ pub(crate) fn parse_rows(
         if fields.len() < needed || fields.len() > w {
             return Err(ReadError::Ragged {
                 file: text.name.to_owned(),
-                line: i + 1,
+                line: text.line_no(i),
                 expected: if fields.len() < needed { needed.max(w) } else { w },
                 found: fields.len(),
             });
         }
         let get = |(col, factor): (usize, f64), what: &str| -> Result<f64, ReadError> {
             let cell = fields.get(col).copied().unwrap_or("");
-            number(cell, spec.decimal_comma)
+            grouping::parse(cell, styles.get(col))
                 .map(|v| v * factor)
                 .ok_or_else(|| text.syntax(i, format!("a finite number ({what}) in column {}", col + 1), cell))
         };
@@ -349,6 +302,18 @@ pub(crate) fn parse_rows(
             ZColumns::Cartesian { re, im } => Complex64::new(get(re, "Re Z")?, get(im, "Im Z")?),
             ZColumns::Polar { modulus, phase } => Complex64::from_polar(get(modulus, "|Z|")?, get(phase, "phase")?),
         };
+        if !(z.re.is_finite() && z.im.is_finite()) {
+            let col = match map.z {
+                ZColumns::Cartesian { re, .. } => re.0,
+                ZColumns::Polar { modulus, .. } => modulus.0,
+            };
+            let cell = fields.get(col).copied().unwrap_or("");
+            return Err(text.syntax(
+                i,
+                format!("an impedance that stays finite in Ω (column {})", col + 1),
+                cell,
+            ));
+        }
         if let Some(col) = map.sweep {
             let c = get((col, 1.0), "cycle")?;
             if last_counter.is_some_and(|l| (l - c).abs() > 0.0) {
@@ -365,55 +330,46 @@ pub(crate) fn parse_rows(
     if rows.freq.is_empty() {
         return Err(ReadError::NoData {
             file: text.name.to_owned(),
-            line: start + 1,
+            line: text.line_no(start),
             detail: "no data rows after the header".into(),
         });
+    }
+    for col in styles.grouped() {
+        text.notes.push(ReadNote::DigitGrouping { column: col + 1 });
     }
     Ok(rows)
 }
 
-/// Turns rows into sweeps: one per group (cycle column or sentinel), each further split where the frequency
-/// sweep restarts. Every sweep gets a copy of `meta` with its index.
-pub(crate) fn into_sweeps(name: &str, rows: Rows, meta: &Metadata) -> Result<Vec<Sweep>, ReadError> {
-    let mut spectra = Vec::new();
-    let mut start = 0usize;
-    let n = rows.freq.len();
-    for i in 1..=n {
-        if i == n || rows.group.get(i) != rows.group.get(start) {
-            let f = rows.freq.get(start..i).unwrap_or_default().to_vec();
-            let z = rows.z.get(start..i).unwrap_or_default().to_vec();
-            let err = |source| ReadError::Spectrum {
-                file: name.to_owned(),
-                sweep: spectra.len(),
-                source,
-            };
-            let mut s = Spectrum::new(f, z).map_err(err)?;
-            if rows.sigma.len() == n {
-                s = s
-                    .with_sigma(rows.sigma.get(start..i).unwrap_or_default().to_vec())
-                    .map_err(err)?;
-            }
-            spectra.extend(s.split_sweeps());
-            start = i;
-        }
-    }
-    Ok(spectra
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| Sweep::new(i, s, meta.clone().with_sweep_index(i)))
-        .collect())
-}
-
 /// Finds the header in lines `from..to`: the first line whose fields (split by the guessed delimiter) map to
 /// frequency and impedance. Returns the line index, the map and the delimiter.
-pub(crate) fn find_header(text: &Text<'_>, from: usize, to: usize) -> Option<(usize, ColumnMap, Delim)> {
+///
+/// # Errors
+/// [`ReadError::Unit`] when the first line that names frequency and impedance has a column with an unusable unit.
+pub(crate) fn find_header(
+    text: &Text<'_>,
+    from: usize,
+    to: usize,
+) -> Result<Option<(usize, ColumnMap, Delim)>, ReadError> {
     let mut fields = Vec::new();
-    (from..to.min(text.lines.len())).find_map(|i| {
+    for i in from..to.min(text.lines.len()) {
         let line = text.line(i);
         let delim = header_delim(text, i);
         split_header(line, delim, &mut fields);
-        ColumnMap::from_header(&fields).ok().map(|m| (i, m, delim))
-    })
+        match ColumnMap::from_header(&fields) {
+            Ok(m) => return Ok(Some((i, m, delim))),
+            Err(HeaderError::Unit { column, unit, problem }) => {
+                return Err(ReadError::Unit {
+                    file: text.name.to_owned(),
+                    line: text.line_no(i),
+                    column,
+                    unit,
+                    problem,
+                })
+            }
+            Err(HeaderError::Unmapped(_)) => {}
+        }
+    }
+    Ok(None)
 }
 
 /// The delimiter of the header at line `i`, judged from the next non-blank line (the first data row) when the
@@ -447,49 +403,5 @@ pub(crate) fn split_header<'l>(line: &'l str, delim: Delim, out: &mut Vec<&'l st
         }
         merged.extend(spans.iter().filter_map(|&(s, e)| line.get(s..e)));
         *out = merged;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_real_headers() {
-        let cases: &[(&str, Role)] = &[
-            ("freq/Hz", Role::Freq(1.0)),
-            ("Frequency (kHz)", Role::Freq(1e3)),
-            ("Frequency (mHz)", Role::Freq(1e-3)),
-            ("Freq.[Hz]", Role::Freq(1.0)),
-            ("Re(Z)/Ohm", Role::Re(1.0)),
-            ("Z' (kΩ)", Role::Re(1e3)),
-            ("Z'(a)", Role::Re(1.0)),
-            ("-Im(Z)/Ohm", Role::Im(-1.0)),
-            ("-Z'' (Ω)", Role::Im(-1.0)),
-            ("Z\"/ohm", Role::Im(1.0)),
-            ("Zs''[ohm]", Role::Im(1.0)),
-            ("Z Imag", Role::Im(1.0)),
-            ("Data: Z''", Role::Im(1.0)),
-            ("|Z|/Ohm", Role::Modulus(1.0)),
-            ("Z (MΩ)", Role::Modulus(1e6)),
-            ("phase (rad)", Role::Phase(1.0)),
-            ("cycle number", Role::Sweep),
-            ("frequency_hz", Role::Freq(1.0)),
-            ("z_imag_ohm", Role::Im(1.0)),
-            ("z_real_kohm", Role::Re(1e3)),
-        ];
-        for (name, role) in cases {
-            assert_eq!(classify(name), Some(*role), "{name}");
-        }
-        for name in ["Re(Y)/Ohm-1", "Z2 Real", "E Real", "ZrealDrCor", "time/s", "-Re(Z)"] {
-            assert_eq!(classify(name), None, "{name}");
-        }
-    }
-
-    #[test]
-    fn merges_whitespace_units() {
-        let mut v = Vec::new();
-        split_header("  Freq (Hz)    Ampl   Z'(a)", Delim::Whitespace, &mut v);
-        assert_eq!(v, ["Freq (Hz)", "Ampl", "Z'(a)"]);
     }
 }

@@ -1,12 +1,18 @@
 //! Byte decoding, line splitting and number parsing shared by the text readers.
 
+use super::notes::{Notes, ReadNote};
 use super::ReadError;
 use std::borrow::Cow;
 
 /// Decodes raw bytes into text: UTF-8 (with or without BOM), UTF-16LE/BE (BOM, or a NUL pattern typical of
 /// UTF-16 without one), and latin-1/Windows-1252 for everything that is not valid UTF-8. Stray U+FEFF characters
 /// (PalmSens writes one at the end of the file) are removed.
-pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+///
+/// A file that is not valid UTF-8 as a whole but has lines with valid multi-byte UTF-8 (a UTF-8 export with
+/// one latin-1 comment pasted in) is decoded line by line, so that a `kΩ` in its header does not become `kÎ©`;
+/// that gives a [`ReadNote::MixedEncoding`].
+pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, Option<ReadNote>) {
+    let mut note = None;
     let text: Cow<'_, str> = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         String::from_utf8_lossy(rest)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -20,15 +26,51 @@ pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
-            // Windows-1252 is a superset of latin-1 for the printable range, which is what EC-Lab and Gamry write.
-            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+            Err(_) => match decode_mixed(bytes) {
+                Some((text, n)) => {
+                    note = Some(n);
+                    Cow::Owned(text)
+                }
+                // Windows-1252 is a superset of latin-1 for the printable range, which is what EC-Lab and Gamry
+                // write.
+                None => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+            },
         }
     };
-    if text.contains('\u{FEFF}') {
+    let text = if text.contains('\u{FEFF}') {
         Cow::Owned(text.replace('\u{FEFF}', ""))
     } else {
         text
+    };
+    (text, note)
+}
+
+/// Line-by-line decoding when some line holds valid multi-byte UTF-8 and another is not UTF-8.
+fn decode_mixed(bytes: &[u8]) -> Option<(String, ReadNote)> {
+    let utf8_line = bytes
+        .split(|b| *b == b'\n')
+        .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok());
+    if !utf8_line {
+        return None;
     }
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let (mut first_line, mut lines) = (0, 0);
+    for (i, l) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match std::str::from_utf8(l) {
+            Ok(s) => out.push_str(s),
+            Err(_) => {
+                if lines == 0 {
+                    first_line = i + 1;
+                }
+                lines += 1;
+                out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(l).0);
+            }
+        }
+    }
+    Some((out, ReadNote::MixedEncoding { first_line, lines }))
 }
 
 /// UTF-16 text without a BOM has a NUL in every other byte (`zero_at` = 1 for little endian, 0 for big endian).
@@ -78,24 +120,96 @@ fn count_bytes(bytes: &[u8], pred: impl Fn(u8) -> bool) -> u32 {
         .sum()
 }
 
-/// A decoded file split into lines, with the file name for error messages.
+/// Longest run of blank lines kept as is; longer runs keep this many lines (the rest are counted, not stored).
+const MAX_BLANK_RUN: usize = 64;
+
+/// A decoded file split into lines, with the file name for error messages and the notes of the readers.
 ///
 /// Lines are split at `\n` (or at `\r` when the file has no `\n` at all) and lose every trailing `\r`, so LF, CRLF
-/// and PowerSuite's CR CR LF all give the same lines. `line(i)` is 0-based; error messages use `i + 1`.
+/// and PowerSuite's CR CR LF all give the same lines. `line(i)` is 0-based; error messages use [`Text::line_no`],
+/// which counts the lines of a run of more than 64 blank lines that are not stored (so memory does not grow with
+/// blank lines).
 pub(crate) struct Text<'a> {
     pub name: &'a str,
     pub lines: Vec<&'a str>,
+    /// (first stored index after a shortened blank run, lines dropped up to there), increasing.
+    skipped: Vec<(usize, usize)>,
+    pub notes: Notes,
 }
 
 impl<'a> Text<'a> {
     pub(crate) fn new(name: &'a str, text: &'a str) -> Self {
         let sep = if text.contains('\n') { '\n' } else { '\r' };
-        let mut lines: Vec<&str> = text.split(sep).map(|l| l.trim_end_matches('\r')).collect();
+        let mut lines: Vec<&str> = Vec::new();
+        let mut skipped = Vec::new();
+        let (mut blank_run, mut dropped) = (0usize, 0usize);
+        let mut start = 0usize;
+        loop {
+            if blank_run >= MAX_BLANK_RUN {
+                // Deep in a run of blank lines: jump over every whole line of ASCII white space at once, counting
+                // them, instead of one iteration per line.
+                let rest = text.get(start..).unwrap_or("").as_bytes();
+                let ws = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+                if let Some(last) = rest.get(..ws).and_then(|r| r.iter().rposition(|&b| b == sep as u8)) {
+                    let n = rest
+                        .get(..=last)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|&&b| b == sep as u8)
+                        .count();
+                    blank_run += n;
+                    dropped += n;
+                    start += last + 1;
+                }
+            }
+            let rest = text.get(start..).unwrap_or("");
+            let end = rest.find(sep);
+            let l = rest.get(..end.unwrap_or(rest.len())).unwrap_or("");
+            match end {
+                Some(e) => start += e + 1,
+                None => start = text.len() + 1,
+            }
+            let l = l.trim_end_matches('\r');
+            if l.trim().is_empty() {
+                blank_run += 1;
+                if blank_run > MAX_BLANK_RUN {
+                    dropped += 1;
+                    if end.is_none() {
+                        break;
+                    }
+                    continue;
+                }
+            } else {
+                if blank_run > MAX_BLANK_RUN {
+                    skipped.push((lines.len(), dropped));
+                }
+                blank_run = 0;
+            }
+            lines.push(l);
+            if end.is_none() {
+                break;
+            }
+        }
         // A final newline does not start another line.
         if lines.last().is_some_and(|l| l.is_empty()) {
             lines.pop();
         }
-        Text { name, lines }
+        Text {
+            name,
+            lines,
+            skipped,
+            notes: Notes::default(),
+        }
+    }
+
+    /// The 1-based line number in the file of the stored line at 0-based index `i`.
+    pub(crate) fn line_no(&self, i: usize) -> usize {
+        let before = self.skipped.partition_point(|(at, _)| *at <= i);
+        let dropped = before
+            .checked_sub(1)
+            .and_then(|k| self.skipped.get(k))
+            .map_or(0, |(_, d)| *d);
+        i + 1 + dropped
     }
 
     /// The line at 0-based index `i`, or `""` past the end.
@@ -112,7 +226,7 @@ impl<'a> Text<'a> {
     pub(crate) fn syntax(&self, i: usize, expected: impl Into<String>, found: impl Into<String>) -> ReadError {
         ReadError::Syntax {
             file: self.name.to_owned(),
-            line: i + 1,
+            line: self.line_no(i),
             expected: expected.into(),
             found: shorten(&found.into()),
         }
@@ -144,6 +258,9 @@ pub(crate) fn shorten(s: &str) -> String {
     }
 }
 
+/// Most fields [`Delim::split`] returns: no spectrum table has this many columns.
+pub(crate) const MAX_FIELDS: usize = 4096;
+
 /// How the fields of a row are separated.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Delim {
@@ -156,12 +273,13 @@ pub(crate) enum Delim {
 
 impl Delim {
     /// Splits a line into trimmed fields. For `Tab`, `Semicolon` and `Comma` empty fields are kept (so column
-    /// positions hold), but empty fields at the end of the line are dropped.
+    /// positions hold), but empty fields at the end of the line are dropped. At most [`MAX_FIELDS`] fields are
+    /// kept, so that a huge garbage line does not cost memory in proportion to its length.
     pub(crate) fn split<'l>(self, line: &'l str, out: &mut Vec<&'l str>) {
         out.clear();
         let byte = match self {
             Delim::Whitespace => {
-                out.extend(line.split_whitespace().map(unquote));
+                out.extend(line.split_whitespace().take(MAX_FIELDS).map(unquote));
                 return;
             }
             Delim::Tab => b'\t',
@@ -175,6 +293,9 @@ impl Delim {
             if b == byte {
                 out.push(unquote(line.get(start..i).unwrap_or("")));
                 start = i + 1;
+                if out.len() == MAX_FIELDS {
+                    return;
+                }
             }
         }
         out.push(unquote(line.get(start..).unwrap_or("")));
@@ -262,11 +383,22 @@ mod tests {
 
     #[test]
     fn decodes_every_encoding() {
-        assert_eq!(decode(b"\xEF\xBB\xBFab"), "ab");
-        assert_eq!(decode(b"\xB5F"), "\u{b5}F");
-        assert_eq!(decode(b"\xFF\xFEa\0b\0\xFF\xFE"), "ab");
-        assert_eq!(decode(b"\xFE\xFF\0a\0b"), "ab");
-        assert_eq!(decode("µ".as_bytes()), "µ");
+        assert_eq!(decode(b"\xEF\xBB\xBFab").0, "ab");
+        assert_eq!(decode(b"\xB5F").0, "\u{b5}F");
+        assert_eq!(decode(b"\xFF\xFEa\0b\0\xFF\xFE").0, "ab");
+        assert_eq!(decode(b"\xFE\xFF\0a\0b").0, "ab");
+        assert_eq!(decode("µ".as_bytes()).0, "µ");
+        assert!(decode("µ".as_bytes()).1.is_none());
+        // UTF-8 header, one latin-1 comment line: each line in its own encoding.
+        let (text, note) = decode(b"# caf\xE9\nZ' (k\xCE\xA9)\n");
+        assert_eq!(text, "# caf\u{e9}\nZ' (k\u{3a9})\n");
+        assert_eq!(
+            note,
+            Some(ReadNote::MixedEncoding {
+                first_line: 1,
+                lines: 1
+            })
+        );
     }
 
     #[test]
@@ -275,6 +407,28 @@ mod tests {
         assert_eq!(t.lines, ["a", "b", "c"]);
         let t = Text::new("x", "a\rb\r");
         assert_eq!(t.lines, ["a", "b"]);
+    }
+
+    #[test]
+    fn long_blank_runs_are_counted_not_stored() {
+        let text = format!("a\n{}b\n\nc\n", "\n".repeat(1000));
+        let t = Text::new("x", &text);
+        assert_eq!(t.lines.len(), 1 + MAX_BLANK_RUN + 3);
+        let b = t.lines.iter().position(|l| *l == "b").unwrap();
+        assert_eq!(t.line_no(b), 1002);
+        assert_eq!(t.line_no(b + 2), 1004);
+        assert_eq!(t.line_no(0), 1);
+        assert_eq!(t.line_no(5), 6);
+        // Runs with spaces and CRs, at the end, and in a file of CR line endings.
+        let text = format!("a\r\n{}b\r\n{}", " \t\r\n".repeat(500), "\r\n".repeat(300));
+        let t = Text::new("x", &text);
+        let b = t.lines.iter().position(|l| *l == "b").unwrap();
+        assert_eq!(t.line_no(b), 502);
+        assert!(t.lines.len() <= 2 * MAX_BLANK_RUN + 2);
+        let text = format!("a\r{}b\r", "\r".repeat(700));
+        let t = Text::new("x", &text);
+        let b = t.lines.iter().position(|l| *l == "b").unwrap();
+        assert_eq!(t.line_no(b), 702);
     }
 
     #[test]

@@ -78,7 +78,9 @@ pub fn spectrum_fields(s: &Spectrum) -> Map<String, Value> {
     m
 }
 
-/// The JSON document of `eisfit read --output json` for the given sweeps of `file`.
+/// The JSON document of `eisfit read --output json` for the given sweeps of `file`. When the reader left notes,
+/// a `notes` array follows: one object per [`ReadNote`](super::ReadNote) with its `kind`, fields, `message` and
+/// `warning`.
 #[must_use]
 pub fn to_json(file: &DataFile, sweeps: &[&Sweep]) -> Value {
     let sweeps: Vec<Value> = sweeps
@@ -92,5 +94,23 @@ pub fn to_json(file: &DataFile, sweeps: &[&Sweep]) -> Value {
             Value::Object(m)
         })
         .collect();
-    json!({ "file": file.name(), "format": file.format(), "sweeps": sweeps })
+    let mut doc = json!({ "file": file.name(), "format": file.format(), "sweeps": sweeps });
+    if !file.notes().is_empty() {
+        let notes: Vec<Value> = file
+            .notes()
+            .iter()
+            .map(|n| {
+                let mut v = json!(n);
+                if let Value::Object(m) = &mut v {
+                    m.insert("message".into(), n.to_string().into());
+                    m.insert("warning".into(), n.is_warning().into());
+                }
+                v
+            })
+            .collect();
+        if let Value::Object(m) = &mut doc {
+            m.insert("notes".into(), notes.into());
+        }
+    }
+    doc
 }

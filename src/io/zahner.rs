@@ -50,7 +50,11 @@ fn string_at(bytes: &[u8], at: usize) -> Option<(String, usize)> {
     Some((s, at + 2 + len))
 }
 
-pub(crate) fn read_ism(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>), ReadError> {
+pub(crate) fn read_ism(
+    name: &str,
+    bytes: &[u8],
+    notes: &super::notes::Notes,
+) -> Result<(Metadata, Vec<Sweep>), ReadError> {
     let truncated = |detail: String| ReadError::Truncated {
         file: name.to_owned(),
         detail,
@@ -110,6 +114,6 @@ pub(crate) fn read_ism(name: &str, bytes: &[u8]) -> Result<(Metadata, Vec<Sweep>
     if n > b - a + 1 {
         meta.insert("overlap_dropped", &(n - (b - a + 1)).to_string());
     }
-    let sweeps = into_sweeps(name, rows, &meta)?;
+    let sweeps = into_sweeps(name, rows, &meta, notes)?;
     Ok((meta, sweeps))
 }

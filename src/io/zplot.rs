@@ -32,7 +32,7 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 _ => {}
             }
         }
-        let map = table::find_header(text, end.saturating_sub(3), end)
+        let map = table::find_header(text, end.saturating_sub(3), end)?
             .map(|(_, m, _)| m)
             .unwrap_or_else(|| ColumnMap::positional(0, 4, 5, 1.0));
         (end + 1, map, declared)
@@ -48,7 +48,8 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
             return Err(text.mismatch(format, "no quoted column line with Freq(Hz), Z'(a), Z''(b)"));
         };
         table::split_header(unquote(text.line(header)), Delim::Whitespace, &mut fields);
-        let map = ColumnMap::from_header(&fields).map_err(|_| text.mismatch(format, "unreadable column line"))?;
+        let map = ColumnMap::from_header(&fields)
+            .map_err(|e| e.at(text, header, || text.mismatch(format, "unreadable column line")))?;
         let declared = header
             .checked_sub(1)
             .and_then(|i| text.line(i).trim().parse::<usize>().ok());
@@ -87,9 +88,13 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
         meta.insert("declared_points", &n.to_string());
         if rows.freq.len() < n {
             meta.insert("truncated", "true");
+            text.notes.push(super::notes::ReadNote::Truncated {
+                declared: n,
+                read: rows.freq.len(),
+            });
         }
     }
-    let sweeps = table::into_sweeps(text.name, rows, &meta)?;
+    let sweeps = table::into_sweeps(text.name, rows, &meta, &text.notes)?;
     Ok((meta, sweeps))
 }
 

@@ -24,7 +24,7 @@ pub fn read_all(
     fmin: Option<f64>,
     fmax: Option<f64>,
 ) -> anyhow::Result<Vec<Input>> {
-    let reader = Format::from_choice(format)?;
+    let reader = eisfit::io::ReadOptions::default().with_format(Format::from_choice(format)?);
     for (name, v) in [("--fmin", fmin), ("--fmax", fmax)] {
         if let Some(v) = v {
             anyhow::ensure!(

@@ -252,3 +252,6 @@ fn noise_floor(data: &Spectrum, weighting: Weighting) -> Option<f64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,13 +1,14 @@
 //! The global phase of a fit: which starts run, with how many evaluations each, and which result wins.
 //!
-//! 1. The first reading of the spectrum runs with the full budget; the other readings (see
-//!    [`guess::initial_guesses`](super::guess::initial_guesses)) with a short one. The best leads.
+//! 1. The first reading of the spectrum runs with at most [`FIRST_EVALUATIONS`] per parameter; the other
+//!    readings (see [`guess::initial_guesses`](super::guess::initial_guesses)) with a short budget. The best leads.
 //! 2. The lead is judged ([`doubt`]): not converged, a parameter on a bound, parameters the data do not
 //!    determine, a standard error above the value, two parameters of different elements correlated beyond
-//!    |r| = 0.99. Any of these is the usual sign of a wrong basin.
-//! 3. With doubt (or when the caller asks for it), random starts drawn around the lead are **screened**: each
-//!    runs a few iterations ([`SCREEN_EVALUATIONS`] per parameter), and only the most promising are **polished**
-//!    with the full budget. The whole search has a ceiling in evaluations ([`SEARCH_EVALUATIONS`] per
+//!    |r| = 0.99, a misfit or structured residuals. Any of these is the usual sign of a wrong basin.
+//! 3. With doubt (or when the caller asks for it), starts are **screened**, each running a few iterations
+//!    ([`SCREEN_EVALUATIONS`] per parameter): the lead continued when it ran out of evaluations, each parallel
+//!    resistor opened or shorted ([`OPEN_AND_SHORT`]), and random starts drawn around the lead. Only the most
+//!    promising are **polished**. The whole search has a ceiling in evaluations ([`SEARCH_EVALUATIONS`] per
 //!    parameter), so a fit's cost is bounded whatever the spectrum.
 //! 4. The lowest converged objective wins; ties go to the earliest start.
 
@@ -41,7 +42,7 @@ const SAME_MINIMUM: f64 = 1e-6;
 pub(super) struct Outcome {
     /// The winning run.
     pub(super) best: LocalFit,
-    /// Its statistics, when the search computed them at the winning point.
+    /// Its statistics, when the search computed them at the winning point to judge it.
     pub(super) stats: Option<Stats>,
     /// Starts run.
     pub(super) n_starts: usize,
@@ -97,8 +98,9 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
     let search_wanted = k > 0 && plan.random_starts > 0;
     // Judging a run needs its statistics (an SVD): only when alternatives or the search depend on it.
     let judge = firsts.len() > 1 || (search_wanted && !plan.forced);
-    let mut stats0 = (judge && runs[0].converged()).then(|| ctx.stats(&runs[0].params));
-    let first_sound = stats0.as_ref().is_some_and(|s| !doubt(&runs[0], s, ctx));
+    // The statistics computed to judge a run, with its index: reported as they are when that run wins.
+    let mut judged: Option<(usize, Stats)> = (judge && runs[0].converged()).then(|| (0, ctx.stats(&runs[0].params)));
+    let first_sound = judged.as_ref().is_some_and(|(_, s)| !doubt(&runs[0], s, ctx));
     if firsts.len() > 1 {
         // From a start in the right basin LM converges in a few tens of evaluations; when the first reading
         // converged cleanly, an alternative that needs many more than it did is rarely the better minimum.
@@ -115,7 +117,10 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
     let in_doubt = if lead == 0 {
         !first_sound
     } else {
-        doubt(&runs[lead], &ctx.stats(&runs[lead].params), ctx)
+        let stats = ctx.stats(&runs[lead].params);
+        let d = doubt(&runs[lead], &stats, ctx);
+        judged = Some((lead, stats));
+        d
     };
     if search_wanted && (plan.forced || in_doubt) {
         // The lead goes on first when it ran out of evaluations, then the moves away from it.
@@ -134,13 +139,11 @@ pub(super) fn run(ctx: &Context, firsts: &[Vec<f64>], plan: &Plan) -> Outcome {
         .iter()
         .filter(|r| r.converged() && same_minimum(r.objective, best_obj))
         .count();
-    if best_idx != 0 {
-        stats0 = None;
-    }
+    let stats = judged.and_then(|(i, s)| (i == best_idx).then_some(s));
     let best = runs.swap_remove(best_idx);
     Outcome {
         best,
-        stats: stats0,
+        stats,
         n_starts,
         n_at_best,
     }

@@ -15,6 +15,8 @@ use super::verdict::FitWarning;
 use crate::circuit::Circuit;
 use crate::elements::ElementKind;
 use crate::spectrum::Spectrum;
+use crate::validation::roughness_variance_ordered;
+use num_complex::Complex64;
 use serde::Serialize;
 
 /// The misfit ratio (RMS relative residual over the noise floor) above which a fit does not describe its data: an
@@ -108,15 +110,9 @@ pub(super) fn white_noise_rms(residuals: &[(f64, f64)]) -> Option<f64> {
     if residuals.len() < 4 {
         return None;
     }
-    let sum: f64 = residuals
-        .windows(3)
-        .map(|w| {
-            let dr = w[0].0 - 2.0 * w[1].0 + w[2].0;
-            let di = w[0].1 - 2.0 * w[1].1 + w[2].1;
-            dr * dr + di * di
-        })
-        .sum();
-    let var = sum / (12.0 * (residuals.len() - 2) as f64);
+    let r: Vec<Complex64> = residuals.iter().map(|&(re, im)| Complex64::new(re, im)).collect();
+    // The estimator the Kramers–Kronig test's verdict uses, on the fit's residuals.
+    let var = roughness_variance_ordered(&r);
     (var.is_finite() && var > 0.0).then(|| var.sqrt())
 }
 

@@ -454,12 +454,15 @@ fn report(spectrum: &Spectrum, omega: &[f64], model: &VoigtModel, fit: &VoigtFit
 pub(crate) fn roughness_variance(freq_hz: &[f64], r: &[Complex64]) -> f64 {
     let mut idx: Vec<usize> = (0..r.len()).collect();
     idx.sort_by(|&a, &b| freq_hz[a].total_cmp(&freq_hz[b]));
-    if idx.len() < 3 {
+    let sorted: Vec<Complex64> = idx.iter().map(|&i| r[i]).collect();
+    roughness_variance_ordered(&sorted)
+}
+
+/// [`roughness_variance`] of residuals already in frequency order (0 below three points).
+pub(crate) fn roughness_variance_ordered(r: &[Complex64]) -> f64 {
+    if r.len() < 3 {
         return 0.0;
     }
-    let sum: f64 = idx
-        .windows(3)
-        .map(|w| (r[w[0]] - 2.0 * r[w[1]] + r[w[2]]).norm_sqr())
-        .sum();
-    sum / (12.0 * (idx.len() - 2) as f64)
+    let sum: f64 = r.windows(3).map(|w| (w[0] - 2.0 * w[1] + w[2]).norm_sqr()).sum();
+    sum / (12.0 * (r.len() - 2) as f64)
 }

@@ -33,6 +33,7 @@ mod lin_kk;
 mod tests;
 mod voigt;
 
+pub(crate) use lin_kk::roughness_variance_ordered;
 pub use lin_kk::{lin_kk, KkModel, LinKk, LinKkOptions, RcSelection, MIN_POINTS};
 pub use voigt::{Immittance, KkFitMode};
 

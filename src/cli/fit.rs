@@ -2,6 +2,7 @@
 
 use super::fitargs::{load, FitArgs};
 use super::format::{fit_table, use_colour};
+use super::spectra::numbered;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
@@ -504,22 +505,6 @@ impl JsonArray {
 fn json_element(value: &impl Serialize, buf: &mut Vec<u8>) -> serde_json::Result<()> {
     buf.clear();
     serde_json::to_writer(buf, value)
-}
-
-/// `fit.svg`, `fit_2.svg`, `fit_3.svg`, ...
-fn numbered(path: &Path, k: usize) -> PathBuf {
-    if k == 0 {
-        return path.to_path_buf();
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "svg".into());
-    path.with_file_name(format!("{stem}_{}.{ext}", k + 1))
 }
 
 fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file: &Path) -> anyhow::Result<()> {

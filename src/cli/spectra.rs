@@ -1,5 +1,6 @@
 //! Input shared by `validate` and `drt`: the spectra of every selected sweep of every file, cropped to a frequency
-//! window, each with where it came from or why it could not be used.
+//! window, each with where it came from or why it could not be used; and the numbered plot paths every
+//! subcommand that plots several spectra uses.
 
 use super::fitargs::load;
 use eisfit::io::{Format, SweepSelection};

@@ -5,6 +5,7 @@ use super::format::{fit_table, use_colour};
 use super::spectra::numbered;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
+use eisfit::fit::FitWarning;
 use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -74,6 +75,8 @@ struct Job {
     result: Result<FitReport, String>,
     /// With `--sequential`: whether the fit started from the previous result.
     warm_started: Option<bool>,
+    /// Warnings about the file (truncated, sweeps not fitted), added to the fit's own.
+    file_warnings: Vec<FitWarning>,
     /// The job's part of the output (a JSON array element, a table or a CSV row), rendered by the thread that
     /// fitted it (for a failed job: its JSON element or CSV row with the error, nothing in a table).
     rendered: Vec<u8>,
@@ -264,14 +267,18 @@ fn fit_file(
                     format!("{shown}: {msg}")
                 }),
                 warm_started: None,
+                file_warnings: Vec::new(),
                 rendered: Vec::new(),
             }]
         }
-        Ok(sweeps) => sweeps
+        Ok(loaded) => loaded
+            .sweeps
             .into_iter()
             .map(|(i, s)| {
                 let result = match options {
-                    Some(o) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
+                    Some(o) => fit(circuit, &s, o)
+                        .map(|r| with_file_warnings(r, &loaded.warnings))
+                        .map_err(|e| fit_error(path, i, &e)),
                     None => Err(String::from("not fitted")), // replaced by fit_in_order
                 };
                 Job {
@@ -280,6 +287,7 @@ fn fit_file(
                     spectrum: Some(s),
                     result,
                     warm_started: None,
+                    file_warnings: loaded.warnings.clone(),
                     rendered: Vec::new(),
                 }
             })
@@ -299,9 +307,17 @@ fn fit_in_order(jobs: &mut [Job], circuit: &Circuit, options: &FitOptions) {
     let series = fit_series(circuit, &spectra, options);
     for ((&k, result), warm) in read.iter().zip(series.fits).zip(series.warm_started) {
         let job = &mut jobs[k];
-        job.result = result.map_err(|e| fit_error(&job.file, job.sweep, &e));
+        job.result = result
+            .map(|r| with_file_warnings(r, &job.file_warnings))
+            .map_err(|e| fit_error(&job.file, job.sweep, &e));
         job.warm_started = Some(warm);
     }
+}
+
+/// Adds the warnings about the file a spectrum came from to its fit's own.
+fn with_file_warnings(mut report: FitReport, warnings: &[FitWarning]) -> FitReport {
+    report.warnings.extend(warnings.iter().cloned());
+    report
 }
 
 /// The CSV columns before the parameters.

@@ -144,9 +144,26 @@ impl FitArgs {
     }
 }
 
-/// Reads `path` and returns its selected sweeps as (sweep index, spectrum).
-pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> anyhow::Result<Vec<(usize, Spectrum)>> {
+/// The selected sweeps of one file, with the warnings its reader notes and the selection give each fit of it.
+pub struct Loaded {
+    /// (sweep index, spectrum) for each selected sweep.
+    pub sweeps: Vec<(usize, Spectrum)>,
+    /// A truncated file, a table that ended early, sweeps left out by `--sweep N`.
+    pub warnings: Vec<eisfit::fit::FitWarning>,
+}
+
+/// Reads `path` and returns its selected sweeps as (sweep index, spectrum), with the file's warnings.
+pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> anyhow::Result<Loaded> {
     let file = io::read_with(path, &options)?;
-    let sweeps = file.select(sweep)?;
-    Ok(sweeps.into_iter().map(|s| (s.index(), s.spectrum().clone())).collect())
+    let selected = file.select(sweep)?;
+    let fitted = match sweep {
+        SweepSelection::Index(i) => Some(i),
+        SweepSelection::All => None,
+    };
+    let warnings = eisfit::fit::FitWarning::from_file(file.notes(), file.sweeps().len(), fitted);
+    let sweeps = selected
+        .into_iter()
+        .map(|s| (s.index(), s.spectrum().clone()))
+        .collect();
+    Ok(Loaded { sweeps, warnings })
 }

@@ -105,7 +105,7 @@ fn fit_from_json(path: &Path, file: &Path, sweep: usize) -> anyhow::Result<(Circ
 /// Runs `eisfit plot`.
 pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
     let format = Format::from_choice(&args.format)?;
-    let mut sweeps = load(&args.file, args.input.options(format), args.sweep)?;
+    let mut sweeps = load(&args.file, args.input.options(format), args.sweep)?.sweeps;
     let label = args
         .file
         .file_name()

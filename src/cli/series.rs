@@ -163,8 +163,11 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
     let mut points = Vec::with_capacity(rows.len());
     for row in &rows {
         let path = base.join(&row.file);
-        let sweeps = load(&path, reader, args.fit.sweep)?;
-        for (i, s) in sweeps {
+        let loaded = load(&path, reader, args.fit.sweep)?;
+        for w in &loaded.warnings {
+            eprintln!("{}: warning: {w}", path.display());
+        }
+        for (i, s) in loaded.sweeps {
             let mut p = SeriesPoint::new(row.file.clone(), row.temperature_c, s).with_sweep(i);
             if let Some(a) = row.area_cm2 {
                 p = p.with_area_cm2(a);

@@ -36,7 +36,7 @@ pub fn read_all(
     }
     let mut out = Vec::new();
     for path in files {
-        match load(path, reader, sweep) {
+        match load(path, reader, sweep).map(|l| l.sweeps) {
             Err(e) => {
                 let msg = crate::error_message(&e);
                 let shown = path.display().to_string();

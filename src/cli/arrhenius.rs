@@ -209,7 +209,7 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
     let mut predictions = Vec::with_capacity(args.at_temperature_c.len());
     for &t_c in &args.at_temperature_c {
         let p = fit
-            .predict(t_c + ZERO_CELSIUS_K)
+            .predict_kelvin(t_c + ZERO_CELSIUS_K)
             .with_context(|| format!("--at-temperature-c {t_c}"))?;
         predictions.push(PredictionOut {
             temperature_c: t_c,

@@ -397,6 +397,6 @@ fn arrhenius_start(
     )
     .map_err(err)?;
     let t_ref = t_k.len() as f64 / t_k.iter().map(|t| 1.0 / t).sum::<f64>();
-    let at_ref = fit.predict(t_ref).map_err(err)?;
+    let at_ref = fit.predict_kelvin(t_ref).map_err(err)?;
     Ok((at_ref.value.ln(), fit.activation_energy_ev()))
 }

@@ -1,6 +1,6 @@
 //! `eisfit fit FILE... --circuit C`: fit a circuit to every selected sweep of every file, in parallel.
 
-use super::fitargs::{load, FitArgs};
+use super::fitargs::{load, load_error_message, FitArgs};
 use super::format::{fit_table, use_colour};
 use super::spectra::numbered;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
@@ -254,18 +254,11 @@ fn fit_file(
 ) -> Vec<Job> {
     match load(path, reader, sweep) {
         Err(e) => {
-            // Reader errors name the file themselves; anything else gets it in front.
-            let msg = crate::error_message(&e);
-            let shown = path.display().to_string();
             vec![Job {
                 file: path.to_path_buf(),
                 sweep: 0,
                 spectrum: None,
-                result: Err(if msg.contains(&shown) {
-                    msg
-                } else {
-                    format!("{shown}: {msg}")
-                }),
+                result: Err(load_error_message(path, &e)),
                 warm_started: None,
                 file_warnings: Vec::new(),
                 rendered: Vec::new(),

@@ -167,3 +167,14 @@ pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> any
         .collect();
     Ok(Loaded { sweeps, warnings })
 }
+
+/// The message of an error from [`load`], naming the file: a reader's error names it itself (every
+/// [`io::ReadError`] does); anything else gets it in front.
+pub fn load_error_message(path: &Path, e: &anyhow::Error) -> String {
+    let msg = crate::error_message(e);
+    if e.downcast_ref::<io::ReadError>().is_some() {
+        msg
+    } else {
+        format!("{}: {msg}", path.display())
+    }
+}

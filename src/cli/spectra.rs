@@ -38,16 +38,10 @@ pub fn read_all(
     for path in files {
         match load(path, reader, sweep).map(|l| l.sweeps) {
             Err(e) => {
-                let msg = crate::error_message(&e);
-                let shown = path.display().to_string();
                 out.push(Input {
                     file: path.clone(),
                     sweep: 0,
-                    spectrum: Err(if msg.contains(&shown) {
-                        msg
-                    } else {
-                        format!("{shown}: {msg}")
-                    }),
+                    spectrum: Err(super::fitargs::load_error_message(path, &e)),
                 });
             }
             Ok(sweeps) => {

@@ -58,7 +58,7 @@ pub use options::FitOptions;
 pub use report::{FitReport, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
 pub use verdict::{Diagnostic, FitWarning, Termination, Tolerance};
-pub use weighting::Weighting;
+pub use weighting::{UnknownWeighting, Weighting};
 
 use crate::circuit::{Circuit, CircuitError};
 use crate::spectrum::{Spectrum, SpectrumError};
@@ -133,6 +133,13 @@ pub enum FitError {
         /// Values given.
         got: usize,
     },
+}
+
+/// A fit error serialises as its message (the `error` field of the CLI's JSON).
+impl serde::Serialize for FitError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Fits `circuit` to `spectrum`.

@@ -31,17 +31,32 @@ pub enum Weighting {
     Sigma,
 }
 
+/// A weighting name that is not one of `modulus`, `unit` (or `none`), `proportional`, `sigma`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown weighting '{given}'; expected modulus, unit, proportional or sigma")]
+pub struct UnknownWeighting {
+    /// The name given.
+    pub given: String,
+}
+
 impl std::str::FromStr for Weighting {
-    type Err = String;
+    type Err = UnknownWeighting;
+    /// Parses a weighting name, case-insensitively.
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::Weighting;
+    /// assert_eq!("Modulus".parse::<Weighting>(), Ok(Weighting::Modulus));
+    /// let e = "moduls".parse::<Weighting>().unwrap_err();
+    /// assert_eq!(e.given, "moduls");
+    /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "modulus" => Ok(Weighting::Modulus),
             "unit" | "none" => Ok(Weighting::Unit),
             "proportional" => Ok(Weighting::Proportional),
             "sigma" => Ok(Weighting::Sigma),
-            other => Err(format!(
-                "unknown weighting '{other}'; expected modulus, unit, proportional or sigma"
-            )),
+            _ => Err(UnknownWeighting { given: s.to_owned() }),
         }
     }
 }

@@ -22,9 +22,12 @@ pub struct FitArgs {
     /// Bounds, NAME=LOW:HIGH,... (inf and -inf allowed) [default: R, C, Q > 0; exponents in (0, 1]].
     #[arg(long)]
     pub bounds: Option<String>,
-    /// Residual weighting: modulus (1/|Z|), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (1/σ from the file's sigma_real_ohm/sigma_imag_ohm or σ(Z')/σ(Z'') columns).
+    /// Residual weighting: modulus (1/|Z|), modulus-model (1/|Z| of the fitted model, iterated: no bias from noisy weights), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (1/σ from the file's sigma_real_ohm/sigma_imag_ohm or σ(Z')/σ(Z'') columns).
     #[arg(long, default_value = "modulus")]
     pub weight: Weighting,
+    /// Standard errors from the model covariance s²(JᵀWJ)⁻¹ (model), or from the sandwich estimator (robust), which holds when the weights do not match the noise.
+    #[arg(long, default_value = "model")]
+    pub covariance: eisfit::fit::Covariance,
     /// Fit only frequencies at or above this value, Hz [default: no limit].
     #[arg(long)]
     pub fmin: Option<f64>,
@@ -94,6 +97,7 @@ impl FitArgs {
     pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
         let mut o = FitOptions::default()
             .with_weighting(self.weight)
+            .with_covariance(self.covariance)
             .with_seed(self.seed)
             .with_max_evaluations(usize::try_from(self.max_evaluations).unwrap_or(usize::MAX));
         if let Some(s) = &self.init {

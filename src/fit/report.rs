@@ -2,6 +2,7 @@
 
 use super::adequacy::Adequacy;
 use super::problem::Workspace;
+use super::transform::Transform;
 use super::verdict::{Diagnostic, FitWarning, Termination};
 use super::Weighting;
 use crate::circuit::Circuit;
@@ -96,6 +97,8 @@ pub struct FitReport {
     pub n_starts_at_best: usize,
     /// Weighting used.
     pub weighting: Weighting,
+    /// Which covariance the standard errors, intervals and correlations come from.
+    pub covariance_estimator: super::Covariance,
     /// Covariance matrix over all parameters, in the circuit's order (zero rows and columns for fixed ones),
     /// `None` when singular.
     #[serde(serialize_with = "rows")]
@@ -171,6 +174,8 @@ pub(crate) struct StatsInput<'a> {
     pub params: &'a [f64],
     pub free: &'a [usize],
     pub bounds: &'a [(f64, f64)],
+    /// Which covariance the standard errors come from.
+    pub covariance: super::Covariance,
 }
 
 /// Values computed from a final parameter vector.
@@ -187,6 +192,9 @@ pub(crate) struct Stats {
     pub correlation: Option<DMatrix<f64>>,
     pub residuals: Vec<Residual>,
     pub warnings: Vec<FitWarning>,
+    /// The largest ratio, either way, between a free parameter's robust and model standard errors (≥ 1; `None`
+    /// without a covariance): far from 1 when the weights do not match the noise.
+    pub se_ratio: Option<f64>,
 }
 
 /// Ratio of smallest to largest singular value of the column-scaled Jacobian below which the covariance is not
@@ -250,6 +258,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     // Weighted Jacobian over the free parameters, columns scaled to unit norm for a well-conditioned SVD.
     let mut warnings = Vec::new();
     let mut cov_free: Option<DMatrix<f64>> = None;
+    let mut se_ratio: Option<f64> = None;
     if k > 0 && dof > 0 {
         // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD of R is
         // much cheaper than that of the 2N × k matrix.
@@ -273,6 +282,20 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
                     *v *= inv;
                 }
             }
+            // The scaled, weighted Jacobian and the weighted residuals, kept for the sandwich before the QR
+            // factorisation overwrites the matrix.
+            let rows: Vec<f64> = qr.matrix_mut().to_vec();
+            let rw: Vec<f64> = (0..n_res)
+                .map(|row| {
+                    let (i, part) = (row % n, row / n);
+                    let d = z[i] - inp.data[i];
+                    if part == 0 {
+                        inp.w[i].re * d.re
+                    } else {
+                        inp.w[i].im * d.im
+                    }
+                })
+                .collect();
             let rmat = &mut ws.rmat;
             qr.r_factor(rmat);
             let svd = DMatrix::from_column_slice(k, k, rmat).svd(false, true);
@@ -281,18 +304,35 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
             let smin = sv.min();
             if smin > SINGULAR_RCOND * smax {
                 if let Some(vt) = &svd.v_t {
-                    // (AᵀA)⁻¹ = V Σ⁻² Vᵀ, then undo the column scaling.
-                    let mut c = DMatrix::<f64>::zeros(k, k);
+                    // (AᵀA)⁻¹ = V Σ⁻² Vᵀ in the scaled coordinates.
+                    let mut bread = DMatrix::<f64>::zeros(k, k);
                     for r in 0..k {
                         for q in 0..k {
                             let mut acc = 0.0;
                             for m in 0..k {
                                 acc += vt[(m, r)] * vt[(m, q)] / (sv[m] * sv[m]);
                             }
-                            c[(r, q)] = acc * s2 / (scale[r] * scale[q]);
+                            bread[(r, q)] = acc;
                         }
                     }
-                    cov_free = Some(c);
+                    let sandwich = sandwich_hc3(&rows, &rw, &bread, n_res, k);
+                    // Undo the column scaling.
+                    let unscale = |m: &DMatrix<f64>, factor: f64| {
+                        DMatrix::from_fn(k, k, |r, q| m[(r, q)] * factor / (scale[r] * scale[q]))
+                    };
+                    let model = unscale(&bread, s2);
+                    let robust = unscale(&sandwich, 1.0);
+                    se_ratio = (0..k)
+                        .map(|c| {
+                            let ratio = (robust[(c, c)] / model[(c, c)]).sqrt();
+                            ratio.max(1.0 / ratio)
+                        })
+                        .filter(|r| r.is_finite())
+                        .reduce(f64::max);
+                    cov_free = Some(match inp.covariance {
+                        super::Covariance::Model => model,
+                        super::Covariance::Robust => robust,
+                    });
                 }
             }
         }
@@ -336,7 +376,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
             name: names[i].clone(),
             value,
             stderr,
-            ci95: stderr.map(|s| [value - t95 * s, value + t95 * s]),
+            ci95: stderr.map(|s| interval_within_bounds(value, s, t95, (lo, hi))),
             rel_err_percent: rel,
             unit: meta.unit().to_string(),
             fixed: free_pos.is_none(),
@@ -386,7 +426,60 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
         correlation,
         residuals,
         warnings,
+        se_ratio,
     }
+}
+
+/// The sandwich covariance B·(Σᵢ r̃ᵢ²/(1 − hᵢ)² aᵢaᵢᵀ)·B in the scaled coordinates (HC3: each squared residual
+/// inflated by its leverage hᵢ = aᵢᵀBaᵢ, which keeps the estimator from being too narrow on short spectra; J. G.
+/// MacKinnon, H. White, J. Econometrics 29 (1985) 305). `rows` is the scaled weighted Jacobian, column-major with
+/// `m` rows and `k` columns, `rw` the weighted residuals and `bread` = (AᵀA)⁻¹.
+fn sandwich_hc3(rows: &[f64], rw: &[f64], bread: &DMatrix<f64>, m: usize, k: usize) -> DMatrix<f64> {
+    let mut meat = DMatrix::<f64>::zeros(k, k);
+    let mut a = vec![0.0; k];
+    let mut ba = vec![0.0; k];
+    for row in 0..m {
+        for (c, v) in a.iter_mut().enumerate() {
+            *v = rows[c * m + row];
+        }
+        for (r, v) in ba.iter_mut().enumerate() {
+            *v = (0..k).map(|c| bread[(r, c)] * a[c]).sum();
+        }
+        let h: f64 = a.iter().zip(&ba).map(|(x, y)| x * y).sum();
+        // A point that alone determines a parameter (h → 1) would get an infinite weight; cap its inflation.
+        let inflate = 1.0 / (1.0 - h.min(0.9)).powi(2);
+        let r2 = rw[row] * rw[row] * inflate;
+        for c1 in 0..k {
+            let v1 = a[c1] * r2;
+            for c2 in 0..=c1 {
+                meat[(c1, c2)] += v1 * a[c2];
+            }
+        }
+    }
+    for c1 in 0..k {
+        for c2 in 0..c1 {
+            meat[(c2, c1)] = meat[(c1, c2)];
+        }
+    }
+    bread * meat * bread
+}
+
+/// The 95 % interval of a parameter with standard error `se`, computed where the fit works (the log or logit
+/// coordinate of a bounded parameter, by the delta method) and mapped back: it never crosses a bound, and it is
+/// asymmetric where the bound is near. Without bounds it is value ± t·se.
+fn interval_within_bounds(value: f64, se: f64, t: f64, (lo, hi): (f64, f64)) -> [f64; 2] {
+    let tr = Transform::for_bounds(lo, hi);
+    let inside = value > lo && value < hi;
+    if matches!(tr, Transform::Identity) || !inside {
+        return [value - t * se, value + t * se];
+    }
+    let x = tr.to_internal(value);
+    let se_x = se / tr.derivative(x).abs();
+    if !se_x.is_finite() {
+        return [value - t * se, value + t * se];
+    }
+    let (a, b) = (tr.to_external(x - t * se_x), tr.to_external(x + t * se_x));
+    [a.min(b), a.max(b)]
 }
 
 /// Whether a parameter sits on a bound.

@@ -580,6 +580,7 @@ fn statistics_match_a_fresh_evaluation_at_the_final_point() {
                     params: &params,
                     free: &free,
                     bounds: &setup.bounds,
+                    covariance: Covariance::Model,
                 },
                 &mut ws,
             );

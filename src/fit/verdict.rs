@@ -215,6 +215,12 @@ pub enum FitWarning {
         /// 1-based line where reading stopped.
         line: usize,
     },
+    /// The robust (sandwich) and the model standard errors of a parameter differ by more than a factor
+    /// [`WEIGHTS_MISMATCH_RATIO`]: the weights do not match the noise, and the model errors are not to be trusted.
+    WeightsMismatch {
+        /// The largest ratio, either way, over the free parameters.
+        ratio: f64,
+    },
     /// The file holds more sweeps than were fitted.
     SweepsNotFitted {
         /// Sweeps in the file.
@@ -223,6 +229,10 @@ pub enum FitWarning {
         fitted: usize,
     },
 }
+
+/// Ratio between a parameter's robust and model standard errors beyond which [`FitWarning::WeightsMismatch`] is
+/// given (either way).
+pub const WEIGHTS_MISMATCH_RATIO: f64 = 2.0;
 
 impl FitWarning {
     /// The warnings a file's reader notes and the sweep selection give every fit of that file: a truncated
@@ -289,6 +299,7 @@ impl FitWarning {
             FitWarning::TruncatedFile { .. } => "truncated_file",
             FitWarning::TableEndedEarly { .. } => "table_ended_early",
             FitWarning::SweepsNotFitted { .. } => "sweeps_not_fitted",
+            FitWarning::WeightsMismatch { .. } => "weights_mismatch",
         }
     }
 
@@ -359,6 +370,11 @@ impl fmt::Display for FitWarning {
             FitWarning::TableEndedEarly { line } => write!(
                 f,
                 "the file's table ends at line {line}, which still looks like data: the rows after it were not fitted"
+            ),
+            FitWarning::WeightsMismatch { ratio } => write!(
+                f,
+                "robust and model standard errors differ by a factor {ratio:.1}: the weights do not match the noise; \
+                 use --covariance robust (or weights that match the noise)"
             ),
             FitWarning::SweepsNotFitted { in_file, fitted } => write!(
                 f,

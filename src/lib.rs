@@ -89,6 +89,7 @@ pub mod fit;
 pub mod io;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod record;
 pub mod simulate;
 pub mod spectrum;
 pub mod validation;

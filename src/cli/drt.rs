@@ -5,9 +5,9 @@ use super::spectra::{numbered, read_all, short_name};
 use super::{OutputFormat, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::io::SweepSelection;
+use eisfit::record::DrtRecord;
 use eisfit::{drt, Drt, DrtOptions};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -63,30 +63,6 @@ pub struct DrtArgs {
     plot: Option<PathBuf>,
 }
 
-#[derive(Serialize)]
-struct PeakOutput {
-    tau_s: f64,
-    r_ohm: f64,
-    freq_hz: f64,
-    gamma_ohm: f64,
-}
-
-#[derive(Serialize)]
-struct DrtOutput<'a> {
-    file: String,
-    sweep: usize,
-    lambda: f64,
-    r_inf_ohm: f64,
-    tau_s: &'a [f64],
-    gamma_ohm: &'a [f64],
-    peaks: Vec<PeakOutput>,
-    r_pol_ohm: f64,
-    inductance_h: f64,
-    gamma_lower_ohm: &'a [f64],
-    gamma_upper_ohm: &'a [f64],
-    pseudo_chi2: f64,
-}
-
 /// Runs `eisfit drt`; returns 0, or 2 when a spectrum could not be read or analysed.
 pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
     let inputs = read_all(&args.files, &args.format, args.sweep, args.fmin, args.fmax)?;
@@ -112,31 +88,9 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
     let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
-            let docs: Vec<DrtOutput> = ok
+            let docs: Vec<DrtRecord> = ok
                 .iter()
-                .map(|(i, d)| DrtOutput {
-                    file: i.file.display().to_string(),
-                    sweep: i.sweep,
-                    lambda: d.lambda,
-                    r_inf_ohm: d.r_inf_ohm,
-                    tau_s: &d.tau_s,
-                    gamma_ohm: &d.gamma_ohm,
-                    peaks: d
-                        .peaks
-                        .iter()
-                        .map(|p| PeakOutput {
-                            tau_s: p.tau_s,
-                            r_ohm: p.r_ohm,
-                            freq_hz: p.freq_hz,
-                            gamma_ohm: p.gamma_ohm,
-                        })
-                        .collect(),
-                    r_pol_ohm: d.r_pol_ohm,
-                    inductance_h: d.inductance_h,
-                    gamma_lower_ohm: &d.gamma_lower_ohm,
-                    gamma_upper_ohm: &d.gamma_upper_ohm,
-                    pseudo_chi2: d.pseudo_chi2,
-                })
+                .map(|(i, d)| DrtRecord::new(d).with_source(i.file.display().to_string(), i.sweep))
                 .collect();
             serde_json::to_writer(&mut out, &docs)?;
             writeln!(out)?;

@@ -6,6 +6,7 @@ use super::spectra::numbered;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::fit::FitWarning;
+use eisfit::record::FitRecord;
 use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -43,20 +44,6 @@ pub struct FitCmdArgs {
     /// cannot produce), as when it does not converge.
     #[arg(long)]
     strict: bool,
-}
-
-/// One fitted spectrum in the JSON output: the report plus where it came from.
-#[derive(Serialize)]
-struct FitOutput<'a> {
-    file: String,
-    sweep: usize,
-    /// With `--sequential`: whether the fit started from the previous spectrum's result.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warm_started: Option<bool>,
-    #[serde(flatten)]
-    report: &'a FitReport,
-    /// The warnings with their stable codes, next to their text in `warnings`.
-    diagnostics: Vec<eisfit::fit::Diagnostic>,
 }
 
 /// A job that failed, in the JSON output: where it came from and why.
@@ -363,13 +350,9 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) ->
                 let np = r.parameters.len();
                 buf.reserve(1024 + 100 * r.residuals.len() + 250 * np + 48 * np * np);
                 json_element(
-                    &FitOutput {
-                        file: job.file.display().to_string(),
-                        sweep: job.sweep,
-                        warm_started: job.warm_started,
-                        report: r,
-                        diagnostics: r.diagnostics(),
-                    },
+                    &FitRecord::new(r)
+                        .with_source(job.file.display().to_string(), job.sweep)
+                        .with_warm_started(job.warm_started),
                     &mut buf,
                 )?
             }
@@ -593,15 +576,9 @@ mod tests {
         let (re, im): (Vec<f64>, Vec<f64>) = z.iter().map(|z| (z.re * 1.01, z.im)).unzip();
         let s = Spectrum::from_parts(f, &re, &im).unwrap();
         let r = fit(&circuit, &s, &FitOptions::default()).unwrap();
-        let docs: Vec<FitOutput> = ["a.csv", "b\"c.csv"]
+        let docs: Vec<FitRecord> = ["a.csv", "b\"c.csv"]
             .iter()
-            .map(|name| FitOutput {
-                file: (*name).into(),
-                sweep: 1,
-                warm_started: Some(true),
-                report: &r,
-                diagnostics: r.diagnostics(),
-            })
+            .map(|name| FitRecord::new(&r).with_source(*name, 1).with_warm_started(Some(true)))
             .collect();
         check_layout(&docs);
     }

@@ -4,10 +4,10 @@ use super::spectra::{numbered, read_all, short_name};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::io::SweepSelection;
+use eisfit::record::LinKkRecord;
 use eisfit::validation::{Immittance, RcSelection};
 use eisfit::{lin_kk, LinKk, LinKkOptions};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -59,25 +59,6 @@ enum ImmittanceArg {
     Admittance,
 }
 
-/// One spectrum in the JSON output.
-#[derive(Serialize)]
-struct ValidateOutput<'a> {
-    file: String,
-    sweep: usize,
-    valid: bool,
-    n_rc: usize,
-    mu: f64,
-    pseudo_chi2: f64,
-    max_abs_residual: f64,
-    pseudo_chi2_sum: f64,
-    noise_variance: f64,
-    noise_ratio: f64,
-    immittance: Immittance,
-    frequency_hz: &'a [f64],
-    residual_real: &'a [f64],
-    residual_imag: &'a [f64],
-}
-
 /// Runs `eisfit validate`; returns 0 when every spectrum is valid, 1 when one is not, 2 when one could not be
 /// tested.
 pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
@@ -110,24 +91,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         .collect();
     match args.output {
         OutputFormat::Json => {
-            let docs: Vec<ValidateOutput> = ok
+            let docs: Vec<LinKkRecord> = ok
                 .iter()
-                .map(|(i, r)| ValidateOutput {
-                    file: i.file.display().to_string(),
-                    sweep: i.sweep,
-                    valid: r.valid,
-                    n_rc: r.n_rc,
-                    mu: r.mu,
-                    pseudo_chi2: r.pseudo_chi2,
-                    max_abs_residual: r.max_abs_residual,
-                    pseudo_chi2_sum: r.pseudo_chi2_sum,
-                    noise_variance: r.noise_variance,
-                    noise_ratio: r.noise_ratio,
-                    immittance: r.model.immittance,
-                    frequency_hz: &r.freq_hz,
-                    residual_real: &r.residual_real,
-                    residual_imag: &r.residual_imag,
-                })
+                .map(|(i, r)| LinKkRecord::new(r).with_source(i.file.display().to_string(), i.sweep))
                 .collect();
             serde_json::to_writer(&mut out, &docs)?;
             writeln!(out)?;

@@ -40,6 +40,7 @@
 
 mod adequacy;
 mod canonical;
+mod covariance;
 pub mod global;
 pub mod guess;
 mod local;

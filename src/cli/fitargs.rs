@@ -28,6 +28,9 @@ pub struct FitArgs {
     /// Standard errors from the model covariance s²(JᵀWJ)⁻¹ (model), or from the sandwich estimator (robust), which holds when the weights do not match the noise.
     #[arg(long, default_value = "model")]
     pub covariance: eisfit::fit::Covariance,
+    /// Also run the linear Kramers–Kronig test on each spectrum fitted (as `eisfit validate`) and report its verdict (JSON: "kk"; about a millisecond per spectrum).
+    #[arg(long)]
+    pub kk: bool,
     /// Fit only frequencies at or above this value, Hz [default: no limit].
     #[arg(long)]
     pub fmin: Option<f64>,
@@ -98,6 +101,7 @@ impl FitArgs {
         let mut o = FitOptions::default()
             .with_weighting(self.weight)
             .with_covariance(self.covariance)
+            .with_kk_check(self.kk)
             .with_seed(self.seed)
             .with_max_evaluations(usize::try_from(self.max_evaluations).unwrap_or(usize::MAX));
         if let Some(s) = &self.init {

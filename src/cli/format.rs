@@ -151,6 +151,17 @@ pub fn fit_table(label: &str, r: &FitReport, colour: bool) -> String {
     if r.parameters.iter().any(|p| p.at_bound) {
         let _ = writeln!(s, "  * at a bound");
     }
+    if let Some(kk) = &r.kk {
+        let verdict = if kk.valid { "valid" } else { "NOT valid" };
+        let _ = writeln!(
+            s,
+            "  Kramers–Kronig: {verdict} ({} RC elements, μ = {:.3}, pseudo-χ² = {:.3e}, largest residual {:.2} % of |Z|)",
+            kk.n_rc,
+            kk.mu,
+            kk.pseudo_chi2,
+            100.0 * kk.max_abs_residual
+        );
+    }
     for wmsg in &r.warnings {
         let _ = writeln!(s, "  {warn_on}warning: {wmsg}{warn_off}");
     }

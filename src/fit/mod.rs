@@ -56,7 +56,7 @@ mod weighting;
 
 pub use adequacy::{Adequacy, MISFIT_LIMIT, RUNS_Z_LIMIT};
 pub use options::{Covariance, FitOptions, UnknownCovariance};
-pub use report::{FitReport, ParameterEstimate, Residual};
+pub use report::{FitReport, KkCheck, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
 pub use verdict::{Diagnostic, FitWarning, Termination, Tolerance, WEIGHTS_MISMATCH_RATIO};
 pub use weighting::{UnknownWeighting, Weighting};
@@ -258,7 +258,15 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         residuals: stats.residuals,
         adequacy,
         warnings,
+        kk: options.kk_check.then(|| kk_check(&data)).flatten(),
     })
+}
+
+/// The linear Kramers–Kronig verdict of the spectrum fitted, with `eisfit validate`'s default options; `None`
+/// when the test cannot run (too few points).
+fn kk_check(data: &Spectrum) -> Option<KkCheck> {
+    let kk = crate::validation::lin_kk(data, &crate::validation::LinKkOptions::default()).ok()?;
+    Some(KkCheck::from(&kk))
 }
 
 /// Rounds of model-based reweighting at most ([`Weighting::ModulusModel`]).

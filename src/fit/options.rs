@@ -24,6 +24,7 @@ pub struct FitOptions {
     pub(super) canonical_order: bool,
     pub(super) max_evaluations: usize,
     pub(super) covariance: Covariance,
+    pub(super) kk_check: bool,
 }
 
 /// How the covariance of the estimates (standard errors, intervals, correlations) is computed.
@@ -92,6 +93,7 @@ impl Default for FitOptions {
             canonical_order: true,
             max_evaluations: 4000,
             covariance: Covariance::Model,
+            kk_check: false,
         }
     }
 }
@@ -109,6 +111,26 @@ impl FitOptions {
     #[must_use]
     pub fn with_covariance(mut self, covariance: Covariance) -> Self {
         self.covariance = covariance;
+        self
+    }
+
+    /// Also run the linear Kramers–Kronig test ([`crate::validation::lin_kk`], its default options) on the
+    /// spectrum fitted (after `fmin`/`fmax`), and report its verdict in [`FitReport::kk`](super::FitReport::kk)
+    /// (default off: it costs about a millisecond, more than many fits).
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::simulate::{log_frequencies, simulate};
+    /// use eisfit::{fit, Circuit, FitOptions};
+    /// let c: Circuit = "R0-p(R1,C1)".parse()?;
+    /// let data = simulate(&c, &[10.0, 100.0, 1e-6], &log_frequencies(1e5, 1.0, 8)?, None)?;
+    /// let r = fit(&c, &data, &FitOptions::default().with_kk_check(true))?;
+    /// assert!(r.kk.unwrap().valid);
+    /// # Ok::<(), eisfit::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_kk_check(mut self, on: bool) -> Self {
+        self.kk_check = on;
         self
     }
 

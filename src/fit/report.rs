@@ -114,6 +114,38 @@ pub struct FitReport {
     /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters, and the
     /// signs of inadequacy.
     pub warnings: Vec<FitWarning>,
+    /// The linear Kramers–Kronig verdict of the spectrum fitted, when asked for
+    /// ([`FitOptions::with_kk_check`](super::FitOptions::with_kk_check)); the JSON key `kk`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kk: Option<KkCheck>,
+}
+
+/// The linear Kramers–Kronig test's verdict on a fitted spectrum: the fields of `eisfit validate`'s JSON object
+/// that say whether the data are valid (see [`crate::validation::LinKk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KkCheck {
+    /// Whether the spectrum passes the test.
+    pub valid: bool,
+    /// Number of RC elements chosen.
+    pub n_rc: usize,
+    /// The μ criterion at that number.
+    pub mu: f64,
+    /// Pseudo-χ² per degree of freedom.
+    pub pseudo_chi2: f64,
+    /// Largest residual relative to |Z|.
+    pub max_abs_residual: f64,
+}
+
+impl From<&crate::validation::LinKk> for KkCheck {
+    fn from(k: &crate::validation::LinKk) -> Self {
+        KkCheck {
+            valid: k.valid,
+            n_rc: k.n_rc,
+            mu: k.mu,
+            pseudo_chi2: k.pseudo_chi2,
+            max_abs_residual: k.max_abs_residual,
+        }
+    }
 }
 
 /// A matrix as an array of its rows (or `null`).

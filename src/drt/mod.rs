@@ -74,8 +74,11 @@ use basis::Grid;
 use nalgebra::{DMatrix, DVector};
 use solve::{LambdaChoice, Problem};
 
-/// ε of the adaptive penalty weights 1/(γ̄/γ_max + ε).
-const ADAPTIVE_FLOOR: f64 = 0.02;
+/// ε of the adaptive penalty weights 1/((γ̄/γ_max)^p + ε): the largest ratio of penalty weights is 1/ε.
+const ADAPTIVE_FLOOR: f64 = 1e-3;
+
+/// The exponent p of the adaptive penalty weights 1/((γ̄/γ_max)^p + ε).
+const ADAPTIVE_POWER: f64 = 3.0;
 
 /// Fewest points [`drt`] accepts.
 pub const MIN_POINTS: usize = 5;
@@ -319,9 +322,9 @@ pub fn drt(spectrum: &Spectrum, options: &DrtOptions) -> Result<Drt, DrtError> {
     let pre = problem.prepare();
     let mut sol = problem.solve(&pre, choice).ok_or(DrtError::Singular)?;
     if options.adaptive {
-        // Second pass: smooth hard where γ is small and lightly where it is large, c_k = 1/(γ̄_k/γ_max + ε), with
-        // γ̄ the first solution averaged over neighbouring nodes. Flat tails stop ringing into spurious peaks,
-        // and the tops of peaks are flattened less.
+        // Second pass: smooth hard where γ is small and lightly where it is large, c_k = 1/((γ̄_k/γ_max)³ + ε),
+        // with γ̄ the first solution averaged over neighbouring nodes (see the module docs). Flat tails stop
+        // ringing into spurious peaks, and the tops of peaks are flattened less.
         let top = sol.gamma.iter().fold(0.0f64, |a, &v| a.max(v));
         if top > 0.0 {
             problem.penalty_weights = (0..m)
@@ -329,7 +332,7 @@ pub fn drt(spectrum: &Spectrum, options: &DrtOptions) -> Result<Drt, DrtError> {
                     let lo = k.saturating_sub(1);
                     let hi = (k + 1).min(m - 1);
                     let avg = sol.gamma[lo..=hi].iter().sum::<f64>() / (hi - lo + 1) as f64;
-                    1.0 / (avg / top + ADAPTIVE_FLOOR)
+                    1.0 / ((avg / top).powf(ADAPTIVE_POWER) + ADAPTIVE_FLOOR)
                 })
                 .collect();
             sol = problem.solve(&pre, choice).ok_or(DrtError::Singular)?;

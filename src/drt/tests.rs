@@ -89,10 +89,17 @@ fn the_adaptive_pass_sharpens_the_peak_that_plain_tikhonov_flattens() {
         let plain = drt(&s, &DrtOptions::default().with_adaptive_smoothing(false)).unwrap();
         let adaptive = drt(&s, &DrtOptions::default()).unwrap();
         let (e_plain, e_adaptive) = (l2_error(&plain, exact), l2_error(&adaptive, exact));
-        assert!(e_adaptive < 0.75 * e_plain, "seed {seed}: {e_adaptive} vs plain {e_plain}");
+        assert!(
+            e_adaptive < 0.75 * e_plain,
+            "seed {seed}: {e_adaptive} vs plain {e_plain}"
+        );
         let top = adaptive.peaks[0].gamma_ohm;
         assert!((top - peak).abs() < 0.1 * peak, "seed {seed}: peak γ {top} vs {peak}");
-        assert!(plain.peaks[0].gamma_ohm < 0.9 * peak, "plain Tikhonov no longer flattens: {}", plain.peaks[0].gamma_ohm);
+        assert!(
+            plain.peaks[0].gamma_ohm < 0.9 * peak,
+            "plain Tikhonov no longer flattens: {}",
+            plain.peaks[0].gamma_ohm
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! `eisfit fit FILE... --circuit C`: fit a circuit to every selected sweep of every file, in parallel.
 
 use super::fitargs::{load, FitArgs};
-use super::format::{fit_table, use_colour};
+use super::format::{csv_number, fit_table, use_colour};
 use super::spectra::numbered;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
@@ -196,8 +196,8 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         k => format!(", {k} plot(s) not written"),
     };
     eprintln!(
-        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
-        n_ok + n_nc + n_err,
+        "{}: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
+        super::spectra::count_spectra(n_ok + n_nc + n_err),
         started.elapsed().as_secs_f64()
     );
     Ok(if n_err > 0 || !summary.plot_errors.is_empty() {
@@ -373,17 +373,17 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) ->
                     job.file.display().to_string(),
                     job.sweep.to_string(),
                     r.converged.to_string(),
-                    r.chi2.to_string(),
-                    r.reduced_chi2.to_string(),
-                    r.pseudo_chi2.to_string(),
-                    r.aic.to_string(),
-                    r.bic.to_string(),
+                    csv_number(r.chi2),
+                    csv_number(r.reduced_chi2),
+                    csv_number(r.pseudo_chi2),
+                    csv_number(r.aic),
+                    csv_number(r.bic),
                     r.n_points.to_string(),
                     r.n_iterations.to_string(),
                 ];
                 for p in &r.parameters {
-                    row.push(p.value.to_string());
-                    row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
+                    row.push(csv_number(p.value));
+                    row.push(p.stderr.map(csv_number).unwrap_or_default());
                 }
                 row.push(r.adequacy.adequate.to_string());
                 row.push(r.warnings.iter().map(|w| w.code()).collect::<Vec<_>>().join(";"));

@@ -92,6 +92,7 @@ impl FitArgs {
 
     /// Library options for `circuit`; names are checked against it so errors come before any file is read.
     pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
+        super::spectra::check_window(self.fmin, self.fmax)?;
         let mut o = FitOptions::default()
             .with_weighting(self.weight)
             .with_seed(self.seed)

@@ -26,14 +26,7 @@ pub fn read_all(
     fmax: Option<f64>,
 ) -> anyhow::Result<Vec<Input>> {
     let reader = eisfit::io::ReadOptions::default().with_format(Format::from_choice(format)?);
-    for (name, v) in [("--fmin", fmin), ("--fmax", fmax)] {
-        if let Some(v) = v {
-            anyhow::ensure!(
-                v.is_finite() && v > 0.0,
-                "{name} must be a positive frequency in Hz, got {v}"
-            );
-        }
-    }
+    check_window(fmin, fmax)?;
     let mut out = Vec::new();
     for path in files {
         match load(path, reader, sweep) {
@@ -62,6 +55,25 @@ pub fn read_all(
         }
     }
     Ok(out)
+}
+
+/// Checks `--fmin` and `--fmax` once, before any file is read: each a positive frequency, and `fmin <= fmax`.
+pub fn check_window(fmin: Option<f64>, fmax: Option<f64>) -> anyhow::Result<()> {
+    for (name, v) in [("--fmin", fmin), ("--fmax", fmax)] {
+        if let Some(v) = v {
+            anyhow::ensure!(
+                v.is_finite() && v > 0.0,
+                "{name} must be a positive frequency in Hz, got {v}"
+            );
+        }
+    }
+    if let (Some(lo), Some(hi)) = (fmin, fmax) {
+        anyhow::ensure!(
+            lo <= hi,
+            "--fmin {lo} is above --fmax {hi}: the frequency window is empty (fmin is the lower limit, in Hz)"
+        );
+    }
+    Ok(())
 }
 
 fn crop(s: &Spectrum, fmin: Option<f64>, fmax: Option<f64>) -> Result<Spectrum, String> {
@@ -95,6 +107,11 @@ pub fn numbered(path: &Path, k: usize) -> PathBuf {
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_else(|| "svg".into());
     path.with_file_name(format!("{stem}_{}.{ext}", k + 1))
+}
+
+/// `1 spectrum`, `2 spectra`: a count with the noun in the right number.
+pub fn count_spectra(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "spectrum" } else { "spectra" })
 }
 
 /// The file name without its directories, for plot labels.

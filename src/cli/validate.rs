@@ -151,10 +151,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
                     i.sweep.to_string(),
                     r.valid.to_string(),
                     r.n_rc.to_string(),
-                    format!("{}", r.mu),
+                    format!("{:?}", r.mu),
                     format!("{:e}", r.pseudo_chi2),
                     format!("{:e}", r.max_abs_residual),
-                    format!("{}", r.noise_ratio),
+                    format!("{:?}", r.noise_ratio),
                     immittance_name(r.model.immittance).to_string(),
                 ])?;
             }

@@ -122,6 +122,14 @@ pub enum FitError {
         /// Free parameters.
         free: usize,
     },
+    /// The frequency window, the excluded points and dropping inductive points left fewer than three points.
+    #[error("{selection} of {total} points; a fit needs at least 3")]
+    TooFewSelected {
+        /// Each selection step and the points it left, e.g. `the frequency window [1e9, inf] Hz leaves 0`.
+        selection: String,
+        /// Points in the spectrum before the selection.
+        total: usize,
+    },
     /// Sigma weighting on a spectrum without standard deviations.
     #[error("sigma weighting needs per-point standard deviations, and this spectrum has none")]
     MissingSigma,

@@ -2,7 +2,8 @@
 
 use super::fitargs::{load, FitArgs};
 use super::format::{csv_number, fit_table, use_colour};
-use super::spectra::numbered;
+use super::plot::{check_svg_path, PlotSize};
+use super::spectra::PlotNames;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
@@ -29,9 +30,19 @@ pub struct FitCmdArgs {
     /// Output: table for people, json (an array, one object per spectrum) or csv (one row per spectrum).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_2.svg, ... for further spectra).
+    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_<input>.svg for each of several
+    /// spectra); points left out of the fit are drawn grey.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Image size of --plot: paper (text 7 pt at two-column width), slide, or WIDTHxHEIGHT in px [default:
+    /// 1120 px wide].
+    #[arg(
+        long,
+        value_name = "paper|slide|WxH",
+        default_value = "default",
+        hide_default_value = true
+    )]
+    plot_size: PlotSize,
     /// Fit the spectra one after another in the order given, each started from the previous converged result
     /// (with automatic start values when that fails), so that an arc keeps its label from one spectrum to the
     /// next: for tracking a cell over its cycles. Files are still read in parallel. Without it, every spectrum
@@ -89,6 +100,13 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let circuit = args.fit.circuit()?;
     let options = args.fit.options(&circuit)?;
     let reader = args.fit.reader()?;
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
+    let mut plot_names = args
+        .plot
+        .as_ref()
+        .map(|p| PlotNames::new(p, args.files.len(), args.fit.sweep));
     let started = Instant::now();
     let colour = use_colour();
 
@@ -127,13 +145,13 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
             output.write(out, jobs)?;
             summary.count(jobs);
-            if let Some(plot) = &args.plot {
+            if let Some(names) = &mut plot_names {
                 for job in jobs {
                     if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
-                        let path = numbered(plot, summary.plotted);
+                        let path = names.next(&job.file, job.sweep);
                         summary.plotted += 1;
                         // A plot that cannot be written is that job's failure, not the batch's.
-                        match write_plot(&path, s, &circuit, r, &job.file) {
+                        match write_plot(&path, s, &circuit, r, &job.file, args.plot_size) {
                             Ok(()) => eprintln!("wrote {}", path.display()),
                             Err(e) => summary.plot_errors.push(format!("{}: {e:#}", job.file.display())),
                         }
@@ -507,12 +525,20 @@ fn json_element(value: &impl Serialize, buf: &mut Vec<u8>) -> serde_json::Result
     serde_json::to_writer(buf, value)
 }
 
-fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file: &Path) -> anyhow::Result<()> {
+fn write_plot(
+    path: &Path,
+    s: &Spectrum,
+    circuit: &Circuit,
+    r: &FitReport,
+    file: &Path,
+    size: PlotSize,
+) -> anyhow::Result<()> {
     let plot = eisfit::plot::fit_plot(s, circuit, r)?.with_label(
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     );
+    let plot = size.spectrum(plot, true);
     plot.write_report(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())

@@ -54,6 +54,15 @@ pub struct SeriesArgs {
     /// Write the Arrhenius plot of the quantities as SVG.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Image size of --plot: paper (text 7 pt at journal column width), slide, or WIDTHxHEIGHT in px [default:
+    /// 640 × 520].
+    #[arg(
+        long,
+        value_name = "paper|slide|WxH",
+        default_value = "default",
+        hide_default_value = true
+    )]
+    plot_size: super::plot::PlotSize,
     /// Also fit every spectrum in one least-squares problem (after the per-spectrum fits, which give its start
     /// values): parameters free per spectrum unless --shared or --arrhenius.
     #[arg(long)]
@@ -178,6 +187,9 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         opts = opts.with_conductivity_of(q.clone());
     }
 
+    if let Some(p) = &args.plot {
+        super::plot::check_svg_path("--plot", p)?;
+    }
     let rows = read_manifest(&args.manifest)?;
     check_conductivity_inputs(&args, &rows)?;
     let base = args.manifest.parent().unwrap_or(Path::new("."));
@@ -243,6 +255,9 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
                 LawArg::TPrefactor => ("ln(R/T)", ", T in K"),
                 LawArg::Plain => ("ln R", ""),
             };
+            if let Some((w, h)) = args.plot_size.scaled((640, 520)) {
+                plot = plot.with_size(w, h);
+            }
             plot.with_y_title(format!("{y}   (R in {unit}{t_unit})"))
                 .write(path)
                 .with_context(|| format!("writing {}", path.display()))?;

@@ -3,6 +3,7 @@
 use super::fitargs::{load, FitArgs};
 use super::format::{csv_number, fit_table, use_colour};
 use super::plot::{check_svg_path, PlotSize};
+use super::reuse::{start_line, InitFrom};
 use super::spectra::PlotNames;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
@@ -49,6 +50,13 @@ pub struct FitCmdArgs {
     /// is fitted on its own, in parallel.
     #[arg(long)]
     sequential: bool,
+    /// Start from the parameters of a previous fit: the JSON of `eisfit fit --output json` (the entry of the same
+    /// file and sweep, or its only entry). --init values win; parameters that ended on a bound start automatically.
+    #[arg(long, value_name = "FIT.json", conflicts_with = "sequential")]
+    init_from: Option<PathBuf>,
+    /// Print each spectrum's automatic start values on stderr, as an --init option to edit and pass back.
+    #[arg(long)]
+    show_start: bool,
     /// Exit with 1 when a fit does not describe its data (misfit, structured residuals, points the circuit
     /// cannot produce), as when it does not converge.
     #[arg(long)]
@@ -67,6 +75,8 @@ struct FitOutput<'a> {
     report: &'a FitReport,
     /// The warnings with their stable codes, next to their text in `warnings`.
     diagnostics: Vec<eisfit::fit::Diagnostic>,
+    /// Effective capacitance and apex frequency of each R‖CPE, R‖C and Zarc arc.
+    arcs: Vec<eisfit::fit::ArcEstimate>,
 }
 
 /// A job that failed, in the JSON output: where it came from and why.
@@ -103,6 +113,18 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     if let Some(p) = &args.plot {
         check_svg_path("--plot", p)?;
     }
+    let given_starts: Vec<(String, f64)> = [("--init", &args.fit.init), ("--fix", &args.fit.fix)]
+        .into_iter()
+        .filter_map(|(o, s)| s.as_ref().map(|s| super::parse_assignments(o, s)))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .concat();
+    let init_from = match &args.init_from {
+        Some(p) => {
+            let given: Vec<String> = given_starts.iter().map(|(n, _)| n.clone()).collect();
+            Some(InitFrom::read(p, &circuit, &given)?)
+        }
+        None => None,
+    };
     let mut plot_names = args
         .plot
         .as_ref()
@@ -123,10 +145,10 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let per_file: Vec<Vec<Job>> = files
             .par_iter()
             .map(|path| {
-                let mut jobs = fit_file(path, &circuit, options, reader, args.fit.sweep);
+                let mut jobs = fit_file(path, &circuit, options, init_from.as_ref(), reader, args.fit.sweep);
                 if options.is_some() {
                     for j in &mut jobs {
-                        render(j, args.output, colour, circuit.n_params())?;
+                        render(j, args.output, colour, &circuit)?;
                     }
                 }
                 if let Some(pb) = &progress {
@@ -143,6 +165,19 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
         let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
+            if args.show_start {
+                for job in jobs {
+                    if let Some(s) = &job.spectrum {
+                        let mut given = init_from
+                            .as_ref()
+                            .map(|f| f.starts(&job.file, job.sweep))
+                            .unwrap_or_default();
+                        given.extend(given_starts.iter().cloned());
+                        let line = start_line(&circuit, s, &options, &given);
+                        eprintln!("start values for {} (sweep {}): {line}", job.file.display(), job.sweep);
+                    }
+                }
+            }
             output.write(out, jobs)?;
             summary.count(jobs);
             if let Some(names) = &mut plot_names {
@@ -174,7 +209,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let mut jobs = fit_files(&args.files, None)?;
         fit_in_order(&mut jobs, &circuit, &options);
         jobs.par_iter_mut()
-            .try_for_each(|j| render(j, args.output, colour, circuit.n_params()))?;
+            .try_for_each(|j| render(j, args.output, colour, &circuit))?;
         emit(&jobs, &mut out)?;
     } else {
         let mut done: Vec<Job> = Vec::new();
@@ -264,6 +299,7 @@ fn fit_file(
     path: &Path,
     circuit: &Circuit,
     options: Option<&FitOptions>,
+    init_from: Option<&InitFrom>,
     reader: eisfit::io::ReadOptions,
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
@@ -288,9 +324,12 @@ fn fit_file(
         Ok(sweeps) => sweeps
             .into_iter()
             .map(|(i, s)| {
-                let result = match options {
-                    Some(o) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
-                    None => Err(String::from("not fitted")), // replaced by fit_in_order
+                let result = match (options, init_from) {
+                    (Some(o), Some(from)) => from
+                        .options(o, path, i)
+                        .and_then(|o| fit(circuit, &s, &o).map_err(|e| fit_error(path, i, &e))),
+                    (Some(o), None) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
+                    (None, _) => Err(String::from("not fitted")), // replaced by fit_in_order
                 };
                 Job {
                     file: path.to_path_buf(),
@@ -338,7 +377,8 @@ const CSV_COLUMNS: [&str; 10] = [
 
 /// Renders a fitted job's part of the output into `job.rendered`: its JSON array element, its table, or its CSV
 /// row (without the header). A failed job renders nothing.
-fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) -> anyhow::Result<()> {
+fn render(job: &mut Job, format: OutputFormat, colour: bool, circuit: &Circuit) -> anyhow::Result<()> {
+    let n_params = circuit.n_params();
     let mut buf = std::mem::take(&mut job.rendered);
     buf.clear();
     if let Err(e) = &job.result {
@@ -378,13 +418,14 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) ->
                         warm_started: job.warm_started,
                         report: r,
                         diagnostics: r.diagnostics(),
+                        arcs: eisfit::fit::arcs(circuit, r),
                     },
                     &mut buf,
                 )?
             }
             OutputFormat::Table => {
                 let label = format!("{} (sweep {})", job.file.display(), job.sweep);
-                buf.extend_from_slice(fit_table(&label, r, colour).as_bytes());
+                buf.extend_from_slice(fit_table(&label, r, &eisfit::fit::arcs(circuit, r), colour).as_bytes());
             }
             OutputFormat::Csv => {
                 let mut row = vec![
@@ -618,6 +659,7 @@ mod tests {
                 warm_started: Some(true),
                 report: &r,
                 diagnostics: r.diagnostics(),
+                arcs: eisfit::fit::arcs(&circuit, &r),
             })
             .collect();
         check_layout(&docs);

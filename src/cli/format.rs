@@ -1,5 +1,6 @@
 //! Human-readable formatting: engineering notation with SI prefixes, units, and the fit table.
 
+use eisfit::fit::ArcEstimate;
 use eisfit::FitReport;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -143,8 +144,8 @@ pub fn eng(value: f64, unit: &str) -> String {
     format!("{v:.digits$} {p}{u}")
 }
 
-/// The fit table for one spectrum.
-pub fn fit_table(label: &str, r: &FitReport, colour: bool) -> String {
+/// The fit table for one spectrum, with the effective capacitance and apex frequency of each of its `arcs`.
+pub fn fit_table(label: &str, r: &FitReport, arcs: &[ArcEstimate], colour: bool) -> String {
     let (warn_on, warn_off) = if colour { ("\x1b[33m", "\x1b[0m") } else { ("", "") };
     let (bad_on, bad_off) = if colour { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
     let mut s = String::new();
@@ -211,6 +212,16 @@ pub fn fit_table(label: &str, r: &FitReport, colour: bool) -> String {
         r.aic,
         r.bic
     );
+    for a in arcs {
+        let _ = writeln!(
+            s,
+            "  {}‖{}: C_eff = {}, apex at {}",
+            a.resistor,
+            a.capacitor,
+            eng_pm(a.c_eff_f, a.c_eff_stderr_f, "F"),
+            eng_pm(a.apex_frequency_hz, a.apex_frequency_stderr_hz, "Hz")
+        );
+    }
     if r.parameters.iter().any(|p| p.at_bound) {
         let _ = writeln!(s, "  * at a bound");
     }

@@ -118,6 +118,7 @@ pub enum PlotKind {
 #[command(after_help = "Examples:\n  \
     eisfit plot data/randles.csv                                  # the data alone\n  \
     eisfit plot data/randles.csv --circuit 'R0-p(C1,R1-W1)'        # fit, then plot data and fit\n  \
+    eisfit plot cell.csv --circuit 'R0-p(R1,C1)' --params R0=5,R1=50,C1=2e-6 --no-fit   # overlay, no fit\n  \
     eisfit fit cell.mpt --circuit 'R(RQ)(RQ)' --output json > fit.json\n  \
     eisfit plot cell.mpt --fit fit.json --kind nyquist -o nyquist.svg")]
 pub struct PlotArgs {
@@ -126,9 +127,17 @@ pub struct PlotArgs {
     /// A fit result written by `eisfit fit --output json`; the entry for this file and sweep is plotted.
     #[arg(long, value_name = "RESULT.json", conflicts_with = "circuit")]
     fit: Option<PathBuf>,
-    /// Fit this circuit (automatic start values) and plot the fit.
+    /// Fit this circuit (automatic start values, or --params) and plot the fit.
     #[arg(long)]
     circuit: Option<String>,
+    /// Values for --circuit, NAME=VALUE,...: with --no-fit the curve drawn as given (every parameter needed),
+    /// otherwise start values of the fit.
+    #[arg(long, requires = "circuit")]
+    params: Option<String>,
+    /// Draw --circuit with --params over the data without fitting: a preview of start values, or of published
+    /// parameters.
+    #[arg(long, requires = "params")]
+    no_fit: bool,
     /// Which plot.
     #[arg(long, value_enum, default_value_t = PlotKind::Report)]
     kind: PlotKind,
@@ -244,9 +253,21 @@ pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
     };
     let model: Option<(Circuit, Vec<f64>)> = match (&args.fit, &args.circuit) {
         (Some(json), _) => Some(fit_from_json(json, &args.file, sweep)?),
+        (None, Some(c)) if args.no_fit => {
+            let circuit: Circuit = c.parse().context("--circuit")?;
+            let values = super::simulate::every_parameter(&circuit, "--params", args.params.as_deref().unwrap_or(""))?;
+            Some((circuit, values))
+        }
         (None, Some(c)) => {
             let circuit: Circuit = c.parse().context("--circuit")?;
-            let report = fit(&circuit, &spectrum, &FitOptions::default())?;
+            let mut options = FitOptions::default();
+            if let Some(p) = &args.params {
+                for (name, v) in super::parse_assignments("--params", p)? {
+                    circuit.param_index(&name).context("--params")?;
+                    options = options.with_initial(name, v);
+                }
+            }
+            let report = fit(&circuit, &spectrum, &options)?;
             if !report.converged {
                 eprintln!(
                     "warning: the fit did not converge ({}); plotting it anyway",
@@ -268,8 +289,9 @@ pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
         let rel = |d: &Complex64, m: &Complex64| (d - m) / m.norm();
         let re: Vec<f64> = spectrum.z().iter().zip(&at_data).map(|(d, m)| rel(d, m).re).collect();
         let im: Vec<f64> = spectrum.z().iter().zip(&at_data).map(|(d, m)| rel(d, m).im).collect();
+        let what = if args.no_fit { "model" } else { "fit" };
         plot = plot
-            .with_model(&dense, &zm, format!("fit: {circuit}"))?
+            .with_model(&dense, &zm, format!("{what}: {circuit}"))?
             .with_residuals(spectrum.freq_hz(), &re, &im)?;
     } else if args.kind == PlotKind::Residuals {
         bail!("--kind residuals needs a fit: give --fit RESULT.json or --circuit");

@@ -39,6 +39,7 @@
 //! ```
 
 mod adequacy;
+mod arcs;
 mod canonical;
 pub mod global;
 pub mod guess;
@@ -54,6 +55,7 @@ mod verdict;
 mod weighting;
 
 pub use adequacy::{Adequacy, MISFIT_LIMIT, RUNS_Z_LIMIT};
+pub use arcs::{arcs, ArcEstimate};
 pub use options::FitOptions;
 pub use report::{FitReport, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};

@@ -75,7 +75,7 @@ pub fn run(args: EnergyArgs) -> anyhow::Result<u8> {
     let p = args.cathode_porosity.value;
     if (1.0..=100.0).contains(&p) {
         anyhow::bail!(
-            "--cathode-porosity {p}: give the porosity as a fraction in [0, 1), e.g. {} for {p} %",
+            "--cathode-porosity {p}: the cathode porosity is given as a fraction in [0, 1): {} for {p} %",
             p / 100.0
         );
     }

@@ -54,6 +54,23 @@ fn prefix_for(a: f64) -> (f64, &'static str) {
 /// with one SI prefix (`2.86 ± 0.24 µS/cm`, `59.059 ± 0.077 kΩ·cm²`), or with one power of ten for units that take
 /// no prefix (`(1.437 ± 0.012)e-6 S·sⁿ`). Without a usable uncertainty, the value alone as [`eng`] writes it.
 pub fn eng_pm(value: f64, stderr: Option<f64>, unit: &str) -> String {
+    eng_pm_like(value, stderr, unit, value)
+}
+
+/// The prefix a column of values takes: that of its largest magnitude, so that the rows of a table line up, unless
+/// the column spans more than three decades (then each row takes its own: `None`).
+pub fn column_reference(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (lo, hi) = values
+        .into_iter()
+        .map(f64::abs)
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    (hi > 0.0 && hi / lo <= 1e3).then_some(hi)
+}
+
+/// As [`eng_pm`], with the prefix (or power of ten) of `reference` instead of the value's own: for a column of a
+/// table, with the reference from [`column_reference`].
+pub fn eng_pm_like(value: f64, stderr: Option<f64>, unit: &str, reference: f64) -> String {
     let u = pretty_unit(unit);
     let Some(e) = stderr.filter(|e| e.is_finite() && *e > 0.0 && value.is_finite() && value.abs() >= 1e-18) else {
         return match stderr {
@@ -61,8 +78,13 @@ pub fn eng_pm(value: f64, stderr: Option<f64>, unit: &str) -> String {
             None => eng(value, unit),
         };
     };
-    // The scale comes from the value, or from the error when the error is the larger (an undetermined value).
-    let a = value.abs().max(e);
+    // The scale comes from the reference (the value itself, or its column), or from the error when the error is the
+    // larger (an undetermined value).
+    let a = if reference.is_finite() && reference.abs() > 0.0 {
+        reference.abs().max(e)
+    } else {
+        value.abs().max(e)
+    };
     let (scale, label) = if PREFIXABLE.contains(&u.as_str()) {
         let (scale, p) = prefix_for(a);
         (scale, format!(" {p}{u}"))
@@ -189,8 +211,7 @@ pub fn fit_table(label: &str, r: &FitReport, arcs: &[ArcEstimate], colour: bool)
         .map(|k| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
         .collect();
     for row in &rows {
-        let _ = writeln!(
-            s,
+        let line = format!(
             "  {:<w0$}  {:>w1$}  {:<w2$}  {:>w3$}",
             row[0],
             row[1],
@@ -201,6 +222,7 @@ pub fn fit_table(label: &str, r: &FitReport, arcs: &[ArcEstimate], colour: bool)
             w2 = w[2],
             w3 = w[3]
         );
+        let _ = writeln!(s, "{}", line.trim_end());
     }
     let _ = writeln!(
         s,
@@ -213,11 +235,15 @@ pub fn fit_table(label: &str, r: &FitReport, arcs: &[ArcEstimate], colour: bool)
         r.bic
     );
     for a in arcs {
+        // A Zarc is its own arc: `Zarc1`, not `Zarc1.R‖Zarc1`.
+        let name = if a.resistor.starts_with(&format!("{}.", a.capacitor)) {
+            a.capacitor.clone()
+        } else {
+            format!("{}‖{}", a.resistor, a.capacitor)
+        };
         let _ = writeln!(
             s,
-            "  {}‖{}: C_eff = {}, apex at {}",
-            a.resistor,
-            a.capacitor,
+            "  {name}: C_eff = {}, apex at {}",
             eng_pm(a.c_eff_f, a.c_eff_stderr_f, "F"),
             eng_pm(a.apex_frequency_hz, a.apex_frequency_stderr_hz, "Hz")
         );
@@ -275,6 +301,11 @@ mod tests {
         assert_eq!(eng_pm(-3.0, Some(4.2e3), "Ohm"), "-0.0 ± 4.2 kΩ");
         assert_eq!(eng_pm(5.0, None, "Ohm"), "5.000 Ω");
         assert_eq!(eng_pm(5.0, Some(f64::NAN), "Ohm"), "5.000 Ω ± NaN Ω");
+        // A column takes the prefix of its largest value while it spans three decades or less.
+        let column = [3.609e-4, 2.1889e-3];
+        let r = column_reference(column).unwrap();
+        assert_eq!(eng_pm_like(3.609e-4, Some(1.6e-6), "S/cm", r), "0.3609 ± 0.0016 mS/cm");
+        assert!(column_reference([1e-6, 1e-2]).is_none());
     }
 
     #[test]

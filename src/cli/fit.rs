@@ -35,15 +35,8 @@ pub struct FitCmdArgs {
     /// spectra); points left out of the fit are drawn grey.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// Image size of --plot: paper (text 7 pt at two-column width), slide, or WIDTHxHEIGHT in px [default:
-    /// 1120 px wide].
-    #[arg(
-        long,
-        value_name = "paper|slide|WxH",
-        default_value = "default",
-        hide_default_value = true
-    )]
-    plot_size: PlotSize,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     /// Fit the spectra one after another in the order given, each started from the previous converged result
     /// (with automatic start values when that fails), so that an arc keeps its label from one spectrum to the
     /// next: for tracking a cell over its cycles. Files are still read in parallel. Without it, every spectrum
@@ -186,7 +179,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
                         let path = names.next(&job.file, job.sweep);
                         summary.plotted += 1;
                         // A plot that cannot be written is that job's failure, not the batch's.
-                        match write_plot(&path, s, &circuit, r, &job.file, args.plot_size) {
+                        match write_plot(&path, s, &circuit, r, &job.file, args.plot_size.size) {
                             Ok(()) => eprintln!("wrote {}", path.display()),
                             Err(e) => summary.plot_errors.push(format!("{}: {e:#}", job.file.display())),
                         }

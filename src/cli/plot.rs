@@ -82,6 +82,21 @@ impl PlotSize {
     }
 }
 
+/// `--plot-size`, shared by every subcommand that plots.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct PlotSizeArg {
+    /// Image size of the plot: paper (text 7 pt or more at journal width: 440 px for one plot, 900 px for a fit
+    /// report), slide (480 and 960 px), or WIDTHxHEIGHT in px [default: 680 px wide for one plot, 1120 px for the
+    /// report, 640 × 520 for an Arrhenius plot].
+    #[arg(
+        long = "plot-size",
+        value_name = "paper|slide|WxH",
+        default_value = "default",
+        hide_default_value = true
+    )]
+    pub size: PlotSize,
+}
+
 /// Refuses a plot file name that does not end in `.svg`: eisfit writes SVG, and SVG text in a `.png` is no picture.
 pub fn check_svg_path(option: &str, path: &Path) -> anyhow::Result<()> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -150,15 +165,8 @@ pub struct PlotArgs {
     /// Which sweep: a 0-based index, or `all` to overlay every sweep of the file (data only).
     #[arg(long, default_value = "0")]
     sweep: SweepSelection,
-    /// Image size: paper (text 7 pt at journal column width), slide, or WIDTHxHEIGHT in px [default: 680 px wide
-    /// for one plot, 1120 px for the report].
-    #[arg(
-        long,
-        value_name = "paper|slide|WxH",
-        default_value = "default",
-        hide_default_value = true
-    )]
-    plot_size: PlotSize,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -237,7 +245,7 @@ pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
         for (i, s) in &sweeps[1..] {
             plot = plot.with_spectrum(s, format!("sweep {i}"));
         }
-        let plot = args.plot_size.spectrum(plot, args.kind == PlotKind::Report);
+        let plot = args.plot_size.size.spectrum(plot, args.kind == PlotKind::Report);
         let out = args.output.clone().unwrap_or_else(|| args.file.with_extension("svg"));
         match args.kind {
             PlotKind::Bode => plot.write_bode(&out),
@@ -296,7 +304,7 @@ pub fn run(args: PlotArgs) -> anyhow::Result<u8> {
     } else if args.kind == PlotKind::Residuals {
         bail!("--kind residuals needs a fit: give --fit RESULT.json or --circuit");
     }
-    let plot = args.plot_size.spectrum(plot, args.kind == PlotKind::Report);
+    let plot = args.plot_size.size.spectrum(plot, args.kind == PlotKind::Report);
     let out = args.output.clone().unwrap_or_else(|| args.file.with_extension("svg"));
     match args.kind {
         PlotKind::Report => plot.write_report(&out),

@@ -54,15 +54,8 @@ pub struct SeriesArgs {
     /// Write the Arrhenius plot of the quantities as SVG.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// Image size of --plot: paper (text 7 pt at journal column width), slide, or WIDTHxHEIGHT in px [default:
-    /// 640 × 520].
-    #[arg(
-        long,
-        value_name = "paper|slide|WxH",
-        default_value = "default",
-        hide_default_value = true
-    )]
-    plot_size: super::plot::PlotSize,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     /// Also fit every spectrum in one least-squares problem (after the per-spectrum fits, which give its start
     /// values): parameters free per spectrum unless --shared or --arrhenius.
     #[arg(long)]
@@ -255,7 +248,7 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
                 LawArg::TPrefactor => ("ln(R/T)", ", T in K"),
                 LawArg::Plain => ("ln R", ""),
             };
-            if let Some((w, h)) = args.plot_size.scaled((640, 520)) {
+            if let Some((w, h)) = args.plot_size.size.scaled((640, 520)) {
                 plot = plot.with_size(w, h);
             }
             plot.with_y_title(format!("{y}   (R in {unit}{t_unit})"))

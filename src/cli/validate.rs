@@ -1,6 +1,6 @@
 //! `eisfit validate FILE...`: the linear Kramers–Kronig test of every selected sweep of every file.
 
-use super::plot::{check_svg_path, PlotSize};
+use super::plot::check_svg_path;
 use super::spectra::{read_all, short_name, PlotNames};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
@@ -49,14 +49,8 @@ pub struct ValidateArgs {
     /// Write an SVG of the residuals (FILE_<input>.svg for each of several spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// Image size of --plot: paper (text 7 pt at journal column width), slide, or WIDTHxHEIGHT in px.
-    #[arg(
-        long,
-        value_name = "paper|slide|WxH",
-        default_value = "default",
-        hide_default_value = true
-    )]
-    plot_size: PlotSize,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
 }
 
 /// `--immittance`.
@@ -189,6 +183,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
                 .with_title(format!("Lin-KK residuals, {} RC ({})", r.n_rc, verdict(r)))
                 .with_residuals(&r.freq_hz, &r.residual_real, &r.residual_imag)?;
             args.plot_size
+                .size
                 .spectrum(plot, false)
                 .write_residuals(&target)
                 .with_context(|| format!("writing {}", target.display()))?;

@@ -22,8 +22,9 @@
 //! # Ok::<(), eisfit::Error>(())
 //! ```
 
+use crate::circuit::Circuit;
 use crate::drt::Drt;
-use crate::fit::{Diagnostic, FitReport};
+use crate::fit::{ArcEstimate, Diagnostic, FitReport};
 use crate::validation::{Immittance, LinKk};
 use serde::Serialize;
 
@@ -42,6 +43,8 @@ pub struct FitRecord<'a> {
     report: &'a FitReport,
     /// The warnings with their stable codes, next to their text in `warnings`.
     diagnostics: Vec<Diagnostic>,
+    /// Effective capacitance and apex frequency of each R‖CPE, R‖C and Zarc arc ([`crate::fit::arcs`]).
+    arcs: Vec<ArcEstimate>,
 }
 
 impl<'a> FitRecord<'a> {
@@ -54,6 +57,12 @@ impl<'a> FitRecord<'a> {
             warm_started: None,
             report,
             diagnostics: report.diagnostics(),
+            // The report names its circuit in the notation it parses from.
+            arcs: report
+                .circuit
+                .parse::<Circuit>()
+                .map(|c| crate::fit::arcs(&c, report))
+                .unwrap_or_default(),
         }
     }
 

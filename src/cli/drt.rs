@@ -1,7 +1,8 @@
 //! `eisfit drt FILE...`: the distribution of relaxation times of every selected sweep of every file.
 
 use super::format::eng;
-use super::spectra::{numbered, read_all, short_name};
+use super::plot::check_svg_path;
+use super::spectra::{read_all, short_name, PlotNames};
 use super::{OutputFormat, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::io::SweepSelection;
@@ -58,13 +59,18 @@ pub struct DrtArgs {
     /// Output: table for people, json (an array, one object per spectrum) or csv (the γ curve, one row per τ).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG of γ against τ with the peaks (FILE_2.svg, ... for further spectra).
+    /// Write an SVG of γ against τ with the peaks (FILE_<input>.svg for each of several spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
 }
 
 /// Runs `eisfit drt`; returns 0, or 2 when a spectrum could not be read or analysed.
 pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
     let inputs = read_all(&args.files, &args.format, args.sweep, args.fmin, args.fmax)?;
     let options = match args.lambda {
         LambdaArg::Auto => DrtOptions::default(),
@@ -127,11 +133,14 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
     }
     out.flush().context("writing to stdout")?;
     if let Some(path) = &args.plot {
-        for (k, (i, d)) in ok.iter().enumerate() {
-            let target = numbered(path, k);
-            eisfit::plot::DrtPlot::new(d)
-                .with_title(format!("DRT, {}", short_name(&i.file)))
-                .write(&target)
+        let mut names = PlotNames::new(path, args.files.len(), args.sweep);
+        for (i, d) in &ok {
+            let target = names.next(&i.file, i.sweep);
+            let mut plot = eisfit::plot::DrtPlot::new(d).with_title(format!("DRT, {}", short_name(&i.file)));
+            if let Some((w, h)) = args.plot_size.size.scaled((640, 440)) {
+                plot = plot.with_size(w, h);
+            }
+            plot.write(&target)
                 .with_context(|| format!("writing {}", target.display()))?;
             eprintln!("wrote {}", target.display());
         }

@@ -1,8 +1,10 @@
 //! `eisfit fit FILE... --circuit C`: fit a circuit to every selected sweep of every file, in parallel.
 
 use super::fitargs::{load, load_error_message, FitArgs};
-use super::format::{fit_table, use_colour};
-use super::spectra::numbered;
+use super::format::{csv_number, fit_table, use_colour};
+use super::plot::{check_svg_path, PlotSize};
+use super::reuse::{start_line, InitFrom};
+use super::spectra::PlotNames;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::fit::FitWarning;
@@ -31,15 +33,25 @@ pub struct FitCmdArgs {
     /// Output: table for people, json (an array, one object per spectrum) or csv (one row per spectrum).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_2.svg, ... for further spectra).
+    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_<input>.svg for each of several
+    /// spectra); points left out of the fit are drawn grey.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     /// Fit the spectra one after another in the order given, each started from the previous converged result
     /// (with automatic start values when that fails), so that an arc keeps its label from one spectrum to the
     /// next: for tracking a cell over its cycles. Files are still read in parallel. Without it, every spectrum
     /// is fitted on its own, in parallel.
     #[arg(long)]
     sequential: bool,
+    /// Start from the parameters of a previous fit: the JSON of `eisfit fit --output json` (the entry of the same
+    /// file and sweep, or its only entry). --init values win; parameters that ended on a bound start automatically.
+    #[arg(long, value_name = "FIT.json", conflicts_with = "sequential")]
+    init_from: Option<PathBuf>,
+    /// Print each spectrum's automatic start values on stderr, as an --init option to edit and pass back.
+    #[arg(long)]
+    show_start: bool,
     /// Exit with 1 when a fit does not describe its data (misfit, structured residuals, points the circuit
     /// cannot produce), as when it does not converge.
     #[arg(long)]
@@ -79,6 +91,25 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let circuit = args.fit.circuit()?;
     let options = args.fit.options(&circuit)?;
     let reader = args.fit.reader()?;
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
+    let given_starts: Vec<(String, f64)> = [("--init", &args.fit.init), ("--fix", &args.fit.fix)]
+        .into_iter()
+        .filter_map(|(o, s)| s.as_ref().map(|s| super::parse_assignments(o, s)))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .concat();
+    let init_from = match &args.init_from {
+        Some(p) => {
+            let given: Vec<String> = given_starts.iter().map(|(n, _)| n.clone()).collect();
+            Some(InitFrom::read(p, &circuit, &given)?)
+        }
+        None => None,
+    };
+    let mut plot_names = args
+        .plot
+        .as_ref()
+        .map(|p| PlotNames::new(p, args.files.len(), args.fit.sweep));
     let started = Instant::now();
     let colour = use_colour();
 
@@ -95,10 +126,10 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let per_file: Vec<Vec<Job>> = files
             .par_iter()
             .map(|path| {
-                let mut jobs = fit_file(path, &circuit, options, reader, args.fit.sweep);
+                let mut jobs = fit_file(path, &circuit, options, init_from.as_ref(), reader, args.fit.sweep);
                 if options.is_some() {
                     for j in &mut jobs {
-                        render(j, args.output, colour, circuit.n_params())?;
+                        render(j, args.output, colour, &circuit)?;
                     }
                 }
                 if let Some(pb) = &progress {
@@ -115,15 +146,28 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
         let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
+            if args.show_start {
+                for job in jobs {
+                    if let Some(s) = &job.spectrum {
+                        let mut given = init_from
+                            .as_ref()
+                            .map(|f| f.starts(&job.file, job.sweep))
+                            .unwrap_or_default();
+                        given.extend(given_starts.iter().cloned());
+                        let line = start_line(&circuit, s, &options, &given);
+                        eprintln!("start values for {} (sweep {}): {line}", job.file.display(), job.sweep);
+                    }
+                }
+            }
             output.write(out, jobs)?;
             summary.count(jobs);
-            if let Some(plot) = &args.plot {
+            if let Some(names) = &mut plot_names {
                 for job in jobs {
                     if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
-                        let path = numbered(plot, summary.plotted);
+                        let path = names.next(&job.file, job.sweep);
                         summary.plotted += 1;
                         // A plot that cannot be written is that job's failure, not the batch's.
-                        match write_plot(&path, s, &circuit, r, &job.file) {
+                        match write_plot(&path, s, &circuit, r, &job.file, args.plot_size.size) {
                             Ok(()) => eprintln!("wrote {}", path.display()),
                             Err(e) => summary.plot_errors.push(format!("{}: {e:#}", job.file.display())),
                         }
@@ -146,7 +190,7 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         let mut jobs = fit_files(&args.files, None)?;
         fit_in_order(&mut jobs, &circuit, &options);
         jobs.par_iter_mut()
-            .try_for_each(|j| render(j, args.output, colour, circuit.n_params()))?;
+            .try_for_each(|j| render(j, args.output, colour, &circuit))?;
         emit(&jobs, &mut out)?;
     } else {
         let mut done: Vec<Job> = Vec::new();
@@ -186,8 +230,8 @@ pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
         k => format!(", {k} plot(s) not written"),
     };
     eprintln!(
-        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
-        n_ok + n_nc + n_err,
+        "{}: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
+        super::spectra::count_spectra(n_ok + n_nc + n_err),
         started.elapsed().as_secs_f64()
     );
     Ok(if n_err > 0 || !summary.plot_errors.is_empty() {
@@ -236,6 +280,7 @@ fn fit_file(
     path: &Path,
     circuit: &Circuit,
     options: Option<&FitOptions>,
+    init_from: Option<&InitFrom>,
     reader: eisfit::io::ReadOptions,
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
@@ -255,12 +300,14 @@ fn fit_file(
             .sweeps
             .into_iter()
             .map(|(i, s)| {
-                let result = match options {
-                    Some(o) => fit(circuit, &s, o)
-                        .map(|r| with_file_warnings(r, &loaded.warnings))
-                        .map_err(|e| fit_error(path, i, &e)),
-                    None => Err(String::from("not fitted")), // replaced by fit_in_order
-                };
+                let result = match (options, init_from) {
+                    (Some(o), Some(from)) => from
+                        .options(o, path, i)
+                        .and_then(|o| fit(circuit, &s, &o).map_err(|e| fit_error(path, i, &e))),
+                    (Some(o), None) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
+                    (None, _) => Err(String::from("not fitted")), // replaced by fit_in_order
+                }
+                .map(|r| with_file_warnings(r, &loaded.warnings));
                 Job {
                     file: path.to_path_buf(),
                     sweep: i,
@@ -316,7 +363,8 @@ const CSV_COLUMNS: [&str; 10] = [
 
 /// Renders a fitted job's part of the output into `job.rendered`: its JSON array element, its table, or its CSV
 /// row (without the header). A failed job renders nothing.
-fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) -> anyhow::Result<()> {
+fn render(job: &mut Job, format: OutputFormat, colour: bool, circuit: &Circuit) -> anyhow::Result<()> {
+    let n_params = circuit.n_params();
     let mut buf = std::mem::take(&mut job.rendered);
     buf.clear();
     if let Err(e) = &job.result {
@@ -358,24 +406,24 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) ->
             }
             OutputFormat::Table => {
                 let label = format!("{} (sweep {})", job.file.display(), job.sweep);
-                buf.extend_from_slice(fit_table(&label, r, colour).as_bytes());
+                buf.extend_from_slice(fit_table(&label, r, &eisfit::fit::arcs(circuit, r), colour).as_bytes());
             }
             OutputFormat::Csv => {
                 let mut row = vec![
                     job.file.display().to_string(),
                     job.sweep.to_string(),
                     r.converged.to_string(),
-                    r.chi2.to_string(),
-                    r.reduced_chi2.to_string(),
-                    r.pseudo_chi2.to_string(),
-                    r.aic.to_string(),
-                    r.bic.to_string(),
+                    csv_number(r.chi2),
+                    csv_number(r.reduced_chi2),
+                    csv_number(r.pseudo_chi2),
+                    csv_number(r.aic),
+                    csv_number(r.bic),
                     r.n_points.to_string(),
                     r.n_iterations.to_string(),
                 ];
                 for p in &r.parameters {
-                    row.push(p.value.to_string());
-                    row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
+                    row.push(csv_number(p.value));
+                    row.push(p.stderr.map(csv_number).unwrap_or_default());
                 }
                 row.push(r.adequacy.adequate.to_string());
                 row.push(r.warnings.iter().map(|w| w.code()).collect::<Vec<_>>().join(";"));
@@ -499,12 +547,20 @@ fn json_element(value: &impl Serialize, buf: &mut Vec<u8>) -> serde_json::Result
     serde_json::to_writer(buf, value)
 }
 
-fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file: &Path) -> anyhow::Result<()> {
+fn write_plot(
+    path: &Path,
+    s: &Spectrum,
+    circuit: &Circuit,
+    r: &FitReport,
+    file: &Path,
+    size: PlotSize,
+) -> anyhow::Result<()> {
     let plot = eisfit::plot::fit_plot(s, circuit, r)?.with_label(
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     );
+    let plot = size.spectrum(plot, true);
     plot.write_report(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())

@@ -40,6 +40,11 @@ pub struct FitArgs {
     /// Drop inductive points (Z'' > 0) before fitting.
     #[arg(long)]
     pub drop_inductive: bool,
+    /// Leave points out of the fit: frequency ranges LOW:HIGH in Hz (inclusive; an empty side is open: 45:55,
+    /// 1e5:, :0.1) and point positions #K or #K-M (0-based, in file order), comma-separated, e.g.
+    /// --exclude 45:55,#0-2. Plots draw them grey.
+    #[arg(long, value_name = "RANGES")]
+    pub exclude: Option<String>,
     /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub multistart: Option<u64>,
@@ -98,6 +103,7 @@ impl FitArgs {
 
     /// Library options for `circuit`; names are checked against it so errors come before any file is read.
     pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
+        super::spectra::check_window(self.fmin, self.fmax)?;
         let mut o = FitOptions::default()
             .with_weighting(self.weight)
             .with_covariance(self.covariance)
@@ -141,6 +147,9 @@ impl FitArgs {
         }
         if let Some(n) = self.multistart {
             o = o.with_multistart(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        if let Some(e) = &self.exclude {
+            o = super::reuse::exclude(o, e)?;
         }
         Ok(o.with_drop_inductive(self.drop_inductive)
             .with_canonical_order(!self.no_canonical_order))

@@ -10,6 +10,7 @@ pub mod fitargs;
 pub mod format;
 pub mod plot;
 pub mod read;
+pub mod reuse;
 pub mod series;
 pub mod simulate;
 pub mod spectra;

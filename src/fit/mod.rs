@@ -39,6 +39,7 @@
 //! ```
 
 mod adequacy;
+mod arcs;
 mod canonical;
 mod covariance;
 pub mod global;
@@ -55,6 +56,7 @@ mod verdict;
 mod weighting;
 
 pub use adequacy::{Adequacy, MISFIT_LIMIT, RUNS_Z_LIMIT};
+pub use arcs::{arcs, ArcEstimate};
 pub use options::{Covariance, FitOptions, UnknownCovariance};
 pub use report::{FitReport, KkCheck, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
@@ -122,6 +124,14 @@ pub enum FitError {
         points: usize,
         /// Free parameters.
         free: usize,
+    },
+    /// The frequency window, the excluded points and dropping inductive points left fewer than three points.
+    #[error("{selection} of {total} points; a fit needs at least 3")]
+    TooFewSelected {
+        /// Each selection step and the points it left, e.g. `the frequency window [1e9, inf] Hz leaves 0`.
+        selection: String,
+        /// Points in the spectrum before the selection.
+        total: usize,
     },
     /// Sigma weighting on a spectrum without standard deviations.
     #[error("sigma weighting needs per-point standard deviations, and this spectrum has none")]

@@ -400,6 +400,8 @@ impl fmt::Display for FitReport {
         for p in &self.parameters {
             let err = match (p.fixed, p.stderr, p.rel_err_percent) {
                 (true, _, _) => "fixed".to_string(),
+                // Above 100 % the data do not determine the value (the large_error warning).
+                (false, Some(s), Some(r)) if r > 100.0 => format!("± {s:.3e} (undetermined)"),
                 (false, Some(s), Some(r)) => format!("± {s:.3e} ({r:.2} %)"),
                 (false, Some(s), None) => format!("± {s:.3e}"),
                 (false, None, _) => "± n/a".to_string(),

@@ -175,7 +175,26 @@ fn bad_options_are_errors_naming_the_parameter() {
     let e = fit(&c, &s, &FitOptions::default().with_weighting(Weighting::Sigma)).unwrap_err();
     assert!(matches!(e, FitError::MissingSigma));
     let e = fit(&c, &s, &FitOptions::default().with_fmin(1.5e5).with_fmax(1.7e5)).unwrap_err();
+    assert!(matches!(e, FitError::TooFewSelected { .. }), "{e}");
+    let kept = s.freq_hz().iter().filter(|f| (1.5e5..=1.7e5).contains(*f)).count();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("leaves {kept} of {} points", s.len())), "{msg}");
+    let e = fit(&c, &s, &FitOptions::default().with_fmin(1e3).with_fmax(10.0)).unwrap_err();
     assert!(matches!(e, FitError::Spectrum(_)), "{e}");
+    // Excluding every point but two, by range and by index.
+    let (lo, hi) = s.frequency_range();
+    let o = FitOptions::default()
+        .with_excluded_range(lo * 1.5, hi)
+        .with_excluded_points([1]);
+    let kept = s
+        .freq_hz()
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| *i != 1 && **f < lo * 1.5)
+        .count();
+    let used = o.fitted_points(&s);
+    assert_eq!(used.iter().filter(|&&u| u).count(), kept);
+    assert!(!used[1]);
     let e = fit(&c, &s, &FitOptions::default().with_initial_values(vec![1.0])).unwrap_err();
     assert!(matches!(e, FitError::WrongLength { .. }));
 }

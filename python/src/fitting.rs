@@ -60,7 +60,9 @@ impl FitPlan {
         canonical_order: bool,
     ) -> PyResult<Self> {
         let circuit: Circuit = circuit.parse().map_err(|e| errors::circuit(&e))?;
-        let weighting: Weighting = weight.parse().map_err(errors::input)?;
+        let weighting: Weighting = weight
+            .parse()
+            .map_err(|e: eisfit::fit::UnknownWeighting| errors::input(e.to_string()))?;
         if max_evaluations == 0 {
             return Err(errors::input("max_evaluations must be at least 1"));
         }

@@ -253,7 +253,7 @@ pub fn run(args: IdentifyArgs) -> anyhow::Result<u8> {
                     }
                 )?;
                 writeln!(out, "{:>4}  {:<44} {:>12} {:>8} {:>10}  verdict", "rank", "circuit", "BIC", "weight", "chi2")?;
-                for (k, c) in r.candidates.iter().take(top(5)).enumerate() {
+                for (k, c) in r.candidates.iter().take(args.top.unwrap_or(5)).enumerate() {
                     writeln!(
                         out,
                         "{:>4}  {:<44} {:>12.2} {:>8.3} {:>10.3e}  {}",

@@ -6,6 +6,8 @@ use crate::fit::FitReport;
 use serde::Serialize;
 use std::f64::consts::TAU;
 
+
+
 /// Why a fitted candidate was set aside. A rejected candidate stays in the ranking, after every accepted one,
 /// with weight 0.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,8 +45,9 @@ pub enum Rejection {
         /// Relative standard error in percent (infinite when singular).
         percent: f64,
     },
-    /// An arc whose characteristic frequency lies beyond the measured window by more than the allowed margin:
-    /// the data show at most its flank, which a resistance or a capacitance alone would model.
+    /// An arc whose characteristic frequency lies beyond the measured window by more than the allowed margin,
+    /// with a parameter whose relative standard error exceeds [`OUTSIDE_WINDOW_MAX_ERROR_PERCENT`]: the data
+    /// show at most its flank, which a resistance or a capacitance alone would model.
     ArcOutsideWindow {
         /// The arc's resistor.
         name: String,
@@ -182,8 +185,15 @@ impl Filters {
             let values = report.values();
             let margin = 10f64.powf(self.window_decades);
             let (lo, hi) = (f_range.0 / margin, f_range.1 * margin);
-            for (name, freq_hz) in arc_frequencies(circuit, &values) {
-                if !(freq_hz >= lo && freq_hz <= hi) {
+            for (name, freq_hz, members) in arc_frequencies(circuit, &values) {
+                // Beyond the window the data show only the arc's flank; believed only when the flank pins down
+                // every parameter of the arc.
+                let loose = members.iter().any(|&i| {
+                    report.parameters[i]
+                        .rel_err_percent
+                        .is_none_or(|e| !(e <= OUTSIDE_WINDOW_MAX_ERROR_PERCENT))
+                });
+                if !(freq_hz >= lo && freq_hz <= hi) && loose {
                     return Some(Rejection::ArcOutsideWindow { name, freq_hz });
                 }
             }
@@ -192,15 +202,22 @@ impl Filters {
     }
 }
 
+/// Largest relative standard error, in percent, of the parameters of an arc outside the window for it to be
+/// believed: its flank must determine it well, not merely at all.
+pub const OUTSIDE_WINDOW_MAX_ERROR_PERCENT: f64 = 10.0;
+
+/// An arc's resistor label, characteristic frequency (Hz) and the indices of its parameters.
+type ArcFrequency = (String, f64, Vec<usize>);
+
 /// Characteristic frequencies of the simple arcs of a circuit: every parallel group of exactly one resistor and
 /// one capacitor (τ = RC) or CPE (τ = (RQ)^(1/n)), anywhere in the tree, with the resistor's label.
-pub(super) fn arc_frequencies(circuit: &Circuit, values: &[f64]) -> Vec<(String, f64)> {
+pub(super) fn arc_frequencies(circuit: &Circuit, values: &[f64]) -> Vec<ArcFrequency> {
     let mut out = Vec::new();
     collect_arcs(circuit.root(), circuit, values, &mut out);
     out
 }
 
-fn collect_arcs(node: &Node, circuit: &Circuit, values: &[f64], out: &mut Vec<(String, f64)>) {
+fn collect_arcs(node: &Node, circuit: &Circuit, values: &[f64], out: &mut Vec<ArcFrequency>) {
     match node {
         Node::Element(_) => {}
         Node::Series(cs) => cs.iter().for_each(|c| collect_arcs(c, circuit, values, out)),
@@ -211,7 +228,13 @@ fn collect_arcs(node: &Node, circuit: &Circuit, values: &[f64], out: &mut Vec<(S
                     _ => None,
                 })
             };
-            let value = |name: String| circuit.param_index(&name).ok().map(|i| values[i]);
+            let mut members = Vec::new();
+            let mut value = |name: String| {
+                circuit.param_index(&name).ok().map(|i| {
+                    members.push(i);
+                    values[i]
+                })
+            };
             if cs.len() == 2 {
                 if let Some(r_label) = label_of(ElementKind::R) {
                     let r = value(r_label.clone());
@@ -225,7 +248,7 @@ fn collect_arcs(node: &Node, circuit: &Circuit, values: &[f64], out: &mut Vec<(S
                         None
                     };
                     if let Some(tau) = tau {
-                        out.push((r_label, 1.0 / (TAU * tau)));
+                        out.push((r_label, 1.0 / (TAU * tau), members));
                     }
                 }
             }

@@ -46,7 +46,7 @@
 mod filters;
 mod library;
 
-pub use filters::{Filters, Rejection};
+pub use filters::{Filters, Rejection, OUTSIDE_WINDOW_MAX_ERROR_PERCENT};
 pub use library::{library, relaxations};
 
 use crate::circuit::Circuit;
@@ -294,6 +294,44 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
         Ok(r) if r.converged => criterion_of(r, options.criterion),
         _ => f64::INFINITY,
     };
+    // Warm starts: the library names the parts of its circuits alike (R0, L0, arc k is p(Rk,CPEk) or p(Rk,Ck)),
+    // so the best fit so far gives every candidate that shares parameter names with it a start that already
+    // models those parts; the rest is read off the spectrum as before.
+    for _ in 0..WARM_ROUNDS {
+        let Some(donor) = (0..fits.len())
+            .filter(|&i| ic(&fits[i]).is_finite())
+            .min_by(|&a, &b| ic(&fits[a]).total_cmp(&ic(&fits[b])).then(a.cmp(&b)))
+        else {
+            break;
+        };
+        let Ok(donor_fit) = &fits[donor] else { break };
+        let shared: Vec<(String, f64)> = donor_fit
+            .parameters
+            .iter()
+            .map(|p| (p.name.clone(), p.value))
+            .collect();
+        let warm: Vec<(usize, Result<FitReport, String>)> = (0..circuits.len())
+            .into_par_iter()
+            .filter(|&i| i != donor)
+            .filter_map(|i| {
+                let c = &circuits[i];
+                let mut o = quick.clone();
+                let mut any = false;
+                for (name, value) in &shared {
+                    if c.param_index(name).is_ok() {
+                        o = o.with_initial(name.clone(), *value);
+                        any = true;
+                    }
+                }
+                any.then(|| (i, fit(c, spectrum, &o).map_err(|e| e.to_string())))
+            })
+            .collect();
+        for (i, r) in warm {
+            if better(&r, &fits[i]) {
+                fits[i] = r;
+            }
+        }
+    }
     let mut order: Vec<usize> = (0..fits.len()).collect();
     order.sort_by(|&a, &b| ic(&fits[a]).total_cmp(&ic(&fits[b])).then(a.cmp(&b)));
     let again: Vec<usize> = order.into_iter().take(options.refine).collect();
@@ -302,12 +340,7 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
         .map(|&i| (i, fit(&circuits[i], spectrum, &options.fit).map_err(|e| e.to_string())))
         .collect();
     for (i, r) in refined {
-        let better = match (&r, &fits[i]) {
-            (Ok(new), Ok(old)) => (new.converged && !old.converged) || (new.converged == old.converged && new.chi2 < old.chi2),
-            (Ok(_), Err(_)) => true,
-            _ => false,
-        };
-        if better {
+        if better(&r, &fits[i]) {
             fits[i] = r;
         }
     }
@@ -351,6 +384,18 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
         kk_valid: kk.map(|k| k.valid),
         warnings,
     })
+}
+
+/// Rounds of warm starts from the best fit so far (see [`identify`]).
+const WARM_ROUNDS: usize = 2;
+
+/// Whether a new fit of the same candidate is better than the old: converged where the old was not, or a lower χ².
+fn better(new: &Result<FitReport, String>, old: &Result<FitReport, String>) -> bool {
+    match (new, old) {
+        (Ok(new), Ok(old)) => (new.converged && !old.converged) || (new.converged == old.converged && new.chi2 < old.chi2),
+        (Ok(_), Err(_)) => true,
+        _ => false,
+    }
 }
 
 fn criterion_of(r: &FitReport, c: Criterion) -> f64 {

@@ -285,7 +285,7 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
             _ => true,
         });
     }
-    let quick = options.fit.clone().with_multistart(0);
+    let quick = options.fit.clone().with_multistart(0).with_max_evaluations(QUICK_EVALUATIONS);
     let mut fits: Vec<Result<FitReport, String>> = circuits
         .par_iter()
         .map(|c| fit(c, spectrum, &quick).map_err(|e| e.to_string()))
@@ -297,31 +297,39 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
     // Warm starts: the library names the parts of its circuits alike (R0, L0, arc k is p(Rk,CPEk) or p(Rk,Ck)),
     // so the best fit so far gives every candidate that shares parameter names with it a start that already
     // models those parts; the rest is read off the spectrum as before.
+    let mut done = std::collections::HashSet::new();
     for _ in 0..WARM_ROUNDS {
-        let Some(donor) = (0..fits.len())
-            .filter(|&i| ic(&fits[i]).is_finite())
-            .min_by(|&a, &b| ic(&fits[a]).total_cmp(&ic(&fits[b])).then(a.cmp(&b)))
-        else {
-            break;
-        };
-        let Ok(donor_fit) = &fits[donor] else { break };
-        let shared: Vec<(String, f64)> = donor_fit
-            .parameters
-            .iter()
-            .map(|p| (p.name.clone(), p.value))
-            .collect();
-        let warm: Vec<(usize, Result<FitReport, String>)> = (0..circuits.len())
+        let mut ranked: Vec<usize> = (0..fits.len()).filter(|&i| ic(&fits[i]).is_finite()).collect();
+        ranked.sort_by(|&a, &b| ic(&fits[a]).total_cmp(&ic(&fits[b])).then(a.cmp(&b)));
+        ranked.truncate(DONORS);
+        let mut jobs: Vec<(usize, Vec<(String, f64)>)> = Vec::new();
+        for &d in &ranked {
+            let Ok(f) = &fits[d] else { continue };
+            // A donor's fit gives starts once: the next round only uses donors whose fit changed.
+            if !done.insert((d, f.chi2.to_bits())) {
+                continue;
+            }
+            for (i, c) in circuits.iter().enumerate() {
+                let start = warm_start(f, c);
+                let mut named: Vec<&str> = start.iter().map(|(n, _)| n.as_str()).collect();
+                named.sort_unstable();
+                named.dedup();
+                // Neighbours only: candidates that differ from the donor by about one part (an arc, a tail, an
+                // inductance), so that the start is the donor's solution plus one element to place.
+                if i != d && !named.is_empty() && c.n_params() <= named.len() + NEIGHBOUR_NEW_PARAMS {
+                    jobs.push((i, start));
+                }
+            }
+        }
+        let warm: Vec<(usize, Result<FitReport, String>)> = jobs
             .into_par_iter()
-            .filter(|&i| i != donor)
-            .filter_map(|i| {
+            .filter_map(|(i, shared)| {
                 let c = &circuits[i];
                 let mut o = quick.clone();
                 let mut any = false;
-                for (name, value) in &shared {
-                    if c.param_index(name).is_ok() {
-                        o = o.with_initial(name.clone(), *value);
-                        any = true;
-                    }
+                for (name, value) in shared {
+                    o = o.with_initial(name, value);
+                    any = true;
                 }
                 any.then(|| (i, fit(c, spectrum, &o).map_err(|e| e.to_string())))
             })
@@ -388,6 +396,45 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
 
 /// Rounds of warm starts from the best fit so far (see [`identify`]).
 const WARM_ROUNDS: usize = 2;
+
+/// Most parameters a warm-started candidate may have beyond those its donor's fit gives starts for.
+const NEIGHBOUR_NEW_PARAMS: usize = 3;
+
+/// How many of the best fits so far give warm starts in each round.
+const DONORS: usize = 2;
+
+/// Residual evaluations of one fit before the refinement (the first start of the engine gets at most this).
+const QUICK_EVALUATIONS: usize = 1500;
+
+/// Start values for `recipient` from a fit of another candidate: every parameter of the same name, and each
+/// arc k's capacitor from the donor's arc k whatever its kind: a capacitance C starts a CPE at Q = C, n = 0.98,
+/// and a CPE starts a capacitance at its equivalent C = (Q·R^(1−n))^(1/n) (Brug et al., J. Electroanal. Chem.
+/// 176 (1984) 275, for a CPE in parallel with R).
+fn warm_start(donor: &FitReport, recipient: &Circuit) -> Vec<(String, f64)> {
+    let value = |name: &str| donor.parameter(name).map(|p| p.value).filter(|v| v.is_finite());
+    let mut out = Vec::new();
+    for name in recipient.param_names() {
+        if let Some(v) = value(&name) {
+            out.push((name, v));
+            continue;
+        }
+        if let Some(k) = name.strip_prefix("CPE").and_then(|r| r.strip_suffix(".Q")) {
+            if let Some(c) = value(&format!("C{k}")) {
+                out.push((name.clone(), c));
+                out.push((format!("CPE{k}.n"), 0.98));
+            }
+        } else if let Some(k) = name.strip_prefix('C').filter(|k| k.chars().all(|c| c.is_ascii_digit())) {
+            let (q, n, r) = (value(&format!("CPE{k}.Q")), value(&format!("CPE{k}.n")), value(&format!("R{k}")));
+            if let (Some(q), Some(n), Some(r)) = (q, n, r) {
+                let c = (q * r.powf(1.0 - n)).powf(1.0 / n);
+                if c.is_finite() && c > 0.0 {
+                    out.push((name, c));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// Whether a new fit of the same candidate is better than the old: converged where the old was not, or a lower χ².
 fn better(new: &Result<FitReport, String>, old: &Result<FitReport, String>) -> bool {

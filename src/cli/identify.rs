@@ -75,7 +75,8 @@ fn split_circuits(s: &str) -> Vec<String> {
 pub fn candidates(arg: &str) -> anyhow::Result<Vec<String>> {
     let path = Path::new(arg);
     let list = if path.is_file() {
-        let text = std::fs::read_to_string(path).with_context(|| format!("--candidates: reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("--candidates: reading {}", path.display()))?;
         text.lines()
             .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
             .filter(|l| !l.is_empty())
@@ -192,7 +193,17 @@ pub fn run(args: IdentifyArgs) -> anyhow::Result<u8> {
         OutputFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record([
-                "file", "sweep", "rank", "circuit", "bic", "aic", "weight", "chi2", "converged", "rejection", "error",
+                "file",
+                "sweep",
+                "rank",
+                "circuit",
+                "bic",
+                "aic",
+                "weight",
+                "chi2",
+                "converged",
+                "rejection",
+                "error",
             ])?;
             for (inp, r) in inputs.iter().zip(&results) {
                 let file = inp.file.display().to_string();
@@ -252,7 +263,11 @@ pub fn run(args: IdentifyArgs) -> anyhow::Result<u8> {
                         None => "not run",
                     }
                 )?;
-                writeln!(out, "{:>4}  {:<44} {:>12} {:>8} {:>10}  verdict", "rank", "circuit", "BIC", "weight", "chi2")?;
+                writeln!(
+                    out,
+                    "{:>4}  {:<44} {:>12} {:>8} {:>10}  verdict",
+                    "rank", "circuit", "BIC", "weight", "chi2"
+                )?;
                 for (k, c) in r.candidates.iter().take(args.top.unwrap_or(5)).enumerate() {
                     writeln!(
                         out,
@@ -262,7 +277,9 @@ pub fn run(args: IdentifyArgs) -> anyhow::Result<u8> {
                         c.bic,
                         c.weight,
                         c.chi2,
-                        c.rejection.as_ref().map_or("accepted".to_string(), |r| format!("rejected: {r}"))
+                        c.rejection
+                            .as_ref()
+                            .map_or("accepted".to_string(), |r| format!("rejected: {r}"))
                     )?;
                 }
                 for w in &r.warnings {

@@ -6,8 +6,6 @@ use crate::fit::FitReport;
 use serde::Serialize;
 use std::f64::consts::TAU;
 
-
-
 /// Why a fitted candidate was set aside. A rejected candidate stays in the ranking, after every accepted one,
 /// with weight 0.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,10 +67,16 @@ impl std::fmt::Display for Rejection {
                 write!(f, "parameters not determined by the data (singular, {percent} %)")
             }
             Rejection::Undetermined { name, percent } => {
-                write!(f, "{name} is not determined by the data (standard error {percent:.0} %)")
+                write!(
+                    f,
+                    "{name} is not determined by the data (standard error {percent:.0} %)"
+                )
             }
             Rejection::ArcOutsideWindow { name, freq_hz } => {
-                write!(f, "the arc of {name} lies at {freq_hz:.3e} Hz, outside the measured window")
+                write!(
+                    f,
+                    "the arc of {name} lies at {freq_hz:.3e} Hz, outside the measured window"
+                )
             }
         }
     }

@@ -30,9 +30,11 @@ fn arcs(n_rc: usize, n_cpe: usize) -> Vec<String> {
 /// - 1 to 4 arcs in series, each `p(R,CPE)` or `p(R,C)` (all CPE; up to two R‖C with the rest CPE; all R‖C up
 ///   to two arcs), alone, after a series resistance `R0`, or after `L0-R0`;
 /// - one or two arcs after `R0` followed by a low-frequency tail: W, Wo, Ws, their free-exponent forms Wop and
-///   Wsp, or a blocking CPE;
+///   Wsp, or a blocking CPE; one or two R‖C arcs followed by W, Wo or Ws; one or two R‖CPE arcs and a blocking
+///   CPE without a series resistance;
 /// - a diffusion element alone after `R0` (Ws, Wsp, Wo, Wop, G);
-/// - nested Randles circuits `R0-p(R1-T,CPE1)` and `R0-p(R1-T,C1)` with T = W, Wo, Ws;
+/// - nested Randles circuits `R0-p(R1-T,CPE1)`, `R0-p(R1-T,C1)` and `L0-R0-p(R1-T,C1)-p(R2,CPE2)` with
+///   T = W, Wo, Ws;
 /// - Gerischer forms: `R0-p(R1,CPE1)-G1`, `p(R1,C1)-G1-G2`, `R0-p(R1,C1)-G1-G2`.
 ///
 /// ```
@@ -59,6 +61,12 @@ pub fn library() -> Vec<String> {
         for tail in TAILS {
             out.push(format!("R0-{}-{tail}", arcs(0, k).join("-")));
         }
+        // Ideal arcs before a diffusion tail (a battery's SEI and charge transfer), and a blocking electrode on
+        // a solid electrolyte: no series resistance before its bulk and grain-boundary arcs.
+        for tail in ["W9", "Wo9", "Ws9"] {
+            out.push(format!("R0-{}-{tail}", arcs(k, 0).join("-")));
+        }
+        out.push(format!("{}-CPE9", arcs(0, k).join("-")));
     }
     for alone in ["Ws1", "Wsp1", "Wo1", "Wop1", "G1"] {
         out.push(format!("R0-{alone}"));
@@ -66,6 +74,8 @@ pub fn library() -> Vec<String> {
     for t in ["W1", "Wo1", "Ws1"] {
         out.push(format!("R0-p(R1-{t},CPE1)"));
         out.push(format!("R0-p(R1-{t},C1)"));
+        // A Randles cell with a second (surface-film) arc, with the lead inductance of a battery measurement.
+        out.push(format!("L0-R0-p(R1-{t},C1)-p(R2,CPE2)"));
     }
     out.push("R0-p(R1,CPE1)-G1".to_string());
     out.push("p(R1,C1)-G1-G2".to_string());

@@ -249,11 +249,13 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
     }
     let mut circuits = Vec::with_capacity(texts.len());
     for (index, text) in texts.iter().enumerate() {
-        let c: Circuit = text.parse().map_err(|e: crate::circuit::CircuitError| IdentifyError::BadCandidate {
-            index,
-            text: text.clone(),
-            message: e.to_string(),
-        })?;
+        let c: Circuit = text
+            .parse()
+            .map_err(|e: crate::circuit::CircuitError| IdentifyError::BadCandidate {
+                index,
+                text: text.clone(),
+                message: e.to_string(),
+            })?;
         if !circuits.iter().any(|d: &Circuit| d.to_string() == c.to_string()) {
             circuits.push(c);
         }
@@ -285,7 +287,11 @@ pub fn identify(spectrum: &Spectrum, options: &IdentifyOptions) -> Result<Rankin
             _ => true,
         });
     }
-    let quick = options.fit.clone().with_multistart(0).with_max_evaluations(QUICK_EVALUATIONS);
+    let quick = options
+        .fit
+        .clone()
+        .with_multistart(0)
+        .with_max_evaluations(QUICK_EVALUATIONS);
     let mut fits: Vec<Result<FitReport, String>> = circuits
         .par_iter()
         .map(|c| fit(c, spectrum, &quick).map_err(|e| e.to_string()))
@@ -424,7 +430,11 @@ fn warm_start(donor: &FitReport, recipient: &Circuit) -> Vec<(String, f64)> {
                 out.push((format!("CPE{k}.n"), 0.98));
             }
         } else if let Some(k) = name.strip_prefix('C').filter(|k| k.chars().all(|c| c.is_ascii_digit())) {
-            let (q, n, r) = (value(&format!("CPE{k}.Q")), value(&format!("CPE{k}.n")), value(&format!("R{k}")));
+            let (q, n, r) = (
+                value(&format!("CPE{k}.Q")),
+                value(&format!("CPE{k}.n")),
+                value(&format!("R{k}")),
+            );
             if let (Some(q), Some(n), Some(r)) = (q, n, r) {
                 let c = (q * r.powf(1.0 - n)).powf(1.0 / n);
                 if c.is_finite() && c > 0.0 {
@@ -439,7 +449,9 @@ fn warm_start(donor: &FitReport, recipient: &Circuit) -> Vec<(String, f64)> {
 /// Whether a new fit of the same candidate is better than the old: converged where the old was not, or a lower χ².
 fn better(new: &Result<FitReport, String>, old: &Result<FitReport, String>) -> bool {
     match (new, old) {
-        (Ok(new), Ok(old)) => (new.converged && !old.converged) || (new.converged == old.converged && new.chi2 < old.chi2),
+        (Ok(new), Ok(old)) => {
+            (new.converged && !old.converged) || (new.converged == old.converged && new.chi2 < old.chi2)
+        }
         (Ok(_), Err(_)) => true,
         _ => false,
     }

@@ -148,6 +148,61 @@ fn ranked(c: &Candidate) -> RankedOutput<'_> {
     }
 }
 
+/// The circuit `eisfit fit --circuit auto` fits: for one spectrum its best-ranked candidate of the built-in
+/// library; for several, the candidate with the largest Schwarz weight summed over them (so that the whole batch
+/// is fitted with one circuit, as a series analysis needs). Says on stderr which it chose and why.
+pub fn choose_for_fit(files: &[PathBuf], fit: &super::fitargs::FitArgs) -> anyhow::Result<String> {
+    let inputs = read_all(files, &fit.format, fit.sweep, fit.fmin, fit.fmax)?;
+    let options = IdentifyOptions::default()
+        .with_fit_options(FitOptions::default().with_weighting(fit.weight).with_seed(fit.seed));
+    let rankings: Vec<(String, Ranking)> = inputs
+        .par_iter()
+        .filter_map(|inp| {
+            let s = inp.spectrum.as_ref().ok()?;
+            identify(s, &options).ok().map(|r| (short_name(&inp.file), r))
+        })
+        .collect();
+    let mut support: Vec<(String, f64)> = Vec::new();
+    for (_, r) in &rankings {
+        for c in r.candidates.iter().filter(|c| c.rejection.is_none()) {
+            match support.iter_mut().find(|(k, _)| *k == c.circuit) {
+                Some((_, w)) => *w += c.weight,
+                None => support.push((c.circuit.clone(), c.weight)),
+            }
+        }
+    }
+    // Ties (equal summed weight) go to the first seen, which follows the input order: deterministic.
+    let Some((chosen, weight)) = support
+        .iter()
+        .fold(None::<&(String, f64)>, |best, x| match best {
+            Some(b) if b.1 >= x.1 => Some(b),
+            _ => Some(x),
+        })
+        .cloned()
+    else {
+        anyhow::bail!(
+            "--circuit auto: no candidate of the built-in library was accepted for any input; run `eisfit identify` \
+             to see why each was rejected, and give --circuit explicitly"
+        );
+    };
+    eprintln!(
+        "--circuit auto: chose {chosen} (Schwarz weight {:.3}{}, ranked by BIC over {} candidates)",
+        weight / rankings.len().max(1) as f64,
+        if rankings.len() > 1 {
+            " averaged over the spectra"
+        } else {
+            ""
+        },
+        rankings.first().map_or(0, |(_, r)| r.candidates.len())
+    );
+    for (name, r) in &rankings {
+        if let Some(best) = r.best().filter(|b| b.circuit != chosen) {
+            eprintln!("--circuit auto: {name} on its own ranks {} first", best.circuit);
+        }
+    }
+    Ok(chosen)
+}
+
 /// Runs `eisfit identify`; returns 0, or 2 when a spectrum could not be read or ranked.
 pub fn run(args: IdentifyArgs) -> anyhow::Result<u8> {
     let mut options = IdentifyOptions::default().with_fit_options(FitOptions::default().with_weighting(args.weight));

@@ -86,7 +86,7 @@ fn every_published_circuit_is_in_the_top_three() {
         let Some(pos) = position(&rel, published, fit) else {
             return;
         };
-        if !pos.is_some_and(|p| p < 3) {
+        if pos.is_none_or(|p| p >= 3) {
             misses.push((rel, pos));
         }
     }

@@ -177,7 +177,7 @@ impl Filters {
                 .map(|p| (p, p.rel_err_percent.unwrap_or(f64::INFINITY)))
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((p, percent)) = worst {
-                if !(percent <= self.max_relative_error_percent) {
+                if percent.is_nan() || percent > self.max_relative_error_percent {
                     return Some(Rejection::Undetermined {
                         name: p.name.clone(),
                         percent,
@@ -195,9 +195,9 @@ impl Filters {
                 let loose = members.iter().any(|&i| {
                     report.parameters[i]
                         .rel_err_percent
-                        .is_none_or(|e| !(e <= OUTSIDE_WINDOW_MAX_ERROR_PERCENT))
+                        .is_none_or(|e| e.is_nan() || e > OUTSIDE_WINDOW_MAX_ERROR_PERCENT)
                 });
-                if !(freq_hz >= lo && freq_hz <= hi) && loose {
+                if (freq_hz.is_nan() || freq_hz < lo || freq_hz > hi) && loose {
                     return Some(Rejection::ArcOutsideWindow { name, freq_hz });
                 }
             }

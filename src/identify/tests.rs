@@ -303,7 +303,7 @@ fn every_library_circuit_is_identified_at_one_percent_noise() {
         let data = noisy(&truth, 3);
         let ranking = identify(&data, &IdentifyOptions::default()).unwrap();
         let pos = ranking.candidates.iter().position(|c| c.circuit == truth);
-        if !pos.is_some_and(|p| p < 3) {
+        if pos.is_none_or(|p| p >= 3) {
             misses.push((
                 truth.clone(),
                 pos,

@@ -86,6 +86,32 @@ fn anomalous_argument(p: f64, ln_tau: f64, rot: Complex64, f: &super::FreqPoint)
     (u, Complex64::new(ln_wt, FRAC_PI_2))
 }
 
+/// f(u) = tanh(u)/u and u·f′(u) = sech²u − f(u), the kernel of the finite-length Warburg.
+fn tanh_kernel(u: Complex64) -> (Complex64, Complex64) {
+    let f = tanh(u) / u;
+    (f, sech2(u) - f)
+}
+
+/// Z = R·f(u), u = (jωτ)^p, for a kernel returning f(u) and u·f′(u): ∂Z/∂R = f, ∂Z/∂τ = R·p·u·f′/τ,
+/// ∂Z/∂p = R·u·f′·ln(jωτ).
+fn anomalous(
+    p: &[f64],
+    fr: &[super::FreqPoint],
+    z: &mut [Complex64],
+    g: &mut [Complex64],
+    kernel: fn(Complex64) -> (Complex64, Complex64),
+) {
+    let (r, tau, ex) = (p[0], p[1], p[2]);
+    let ln_tau = tau.ln();
+    let rot = phase(ex * FRAC_PI_2);
+    let dtau = r * ex / tau;
+    each(fr, z, g, |f| {
+        let (u, ln_jwt) = anomalous_argument(ex, ln_tau, rot, f);
+        let (fu, h) = kernel(u);
+        (fu * r, [fu, h * dtau, h * ln_jwt * r])
+    });
+}
+
 /// Finite-length Warburg with a free exponent, transmissive boundary: `Z = R·tanh(u)/u`, u = (jωτ)^p.
 ///
 /// With f(u) = tanh(u)/u and u·f′(u) = sech²u − f(u), and ∂u/∂τ = p·u/τ, ∂u/∂p = u·ln(jωτ):
@@ -99,18 +125,7 @@ pub(crate) static WARBURG_SHORT_ANOMALOUS: ElementSpec = ElementSpec {
         ParamSpec::new("tau", "s", 0.0, POS),
         ParamSpec::new("p", "", 0.0, 1.0),
     ],
-    eval: |p, fr, z, g| {
-        let (r, tau, ex) = (p[0], p[1], p[2]);
-        let ln_tau = tau.ln();
-        let rot = phase(ex * FRAC_PI_2);
-        let dtau = r * ex / tau;
-        each(fr, z, g, |f| {
-            let (u, ln_jwt) = anomalous_argument(ex, ln_tau, rot, f);
-            let fu = tanh(u) / u;
-            let h = sech2(u) - fu;
-            (fu * r, [fu, h * dtau, h * ln_jwt * r])
-        });
-    },
+    eval: |p, fr, z, g| anomalous(p, fr, z, g, tanh_kernel),
 };
 
 /// Finite-space Warburg with a free exponent, reflective boundary: `Z = R·coth(u)/u`, u = (jωτ)^p.
@@ -126,17 +141,7 @@ pub(crate) static WARBURG_OPEN_ANOMALOUS: ElementSpec = ElementSpec {
         ParamSpec::new("tau", "s", 0.0, POS),
         ParamSpec::new("p", "", 0.0, 1.0),
     ],
-    eval: |p, fr, z, g| {
-        let (r, tau, ex) = (p[0], p[1], p[2]);
-        let ln_tau = tau.ln();
-        let rot = phase(ex * FRAC_PI_2);
-        let dtau = r * ex / tau;
-        each(fr, z, g, |f| {
-            let (u, ln_jwt) = anomalous_argument(ex, ln_tau, rot, f);
-            let (fu, h) = coth_kernel(u);
-            (fu * r, [fu, h * dtau, h * ln_jwt * r])
-        });
-    },
+    eval: |p, fr, z, g| anomalous(p, fr, z, g, coth_kernel),
 };
 
 /// Transmission line with a CPE interface: `Z = √(R·Zs)·coth√(R/Zs)`, Zs = 1/(Q(jω)^n).

@@ -20,7 +20,7 @@ fn main() -> Result<(), ArrheniusError> {
         .collect();
     for law in [ArrheniusLaw::TPrefactor, ArrheniusLaw::Plain] {
         let fit = fit_arrhenius(&t_c, &r, None, &ArrheniusOptions::default().with_law(law))?;
-        let p = fit.predict(25.0 + ZERO_CELSIUS_K)?;
+        let p = fit.predict(25.0)?;
         println!("{fit}\n  R(25 °C) = {:.2} ± {:.2} Ω\n", p.value, p.stderr);
     }
     Ok(())

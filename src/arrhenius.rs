@@ -51,7 +51,7 @@
 //! let fit = fit_arrhenius(&t_c, &r, None, &ArrheniusOptions::default())?;
 //! assert!((fit.activation_energy_ev() - 0.28).abs() < 1e-9);
 //! assert!((fit.prefactor() / 2e-6 - 1.0).abs() < 1e-6);
-//! let at_25 = fit.predict(25.0 + ZERO_CELSIUS_K)?;
+//! let at_25 = fit.predict(25.0)?; // in the unit of the temperatures fitted: °C by default
 //! assert!(at_25.value > 0.0);
 //! # Ok::<(), eisfit::arrhenius::ArrheniusError>(())
 //! ```
@@ -418,6 +418,7 @@ pub fn fit_arrhenius(
     Ok(ArrheniusFit {
         law: options.law,
         quantity: options.quantity,
+        temperature_unit: options.temperature_unit(),
         activation_energy_ev: ea,
         activation_energy_ev_stderr: ea_se,
         activation_energy_kj_per_mol: ea * EV_TO_KJ_PER_MOL,

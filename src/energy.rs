@@ -1,22 +1,24 @@
-//! Energy density of a cell stack with a sodium-metal anode: volumetric (Wh/l) and gravimetric (Wh/kg), with
+//! Energy density of a cell stack with an alkali-metal anode (sodium by default, or lithium): volumetric (Wh/l) and gravimetric (Wh/kg), with
 //! first-order uncertainties.
 //!
 //! The stack is one anode, one separator and one porous cathode whose pores are filled with liquid electrolyte;
-//! current collectors and housing are not counted. In the charged state the anode is the sodium reservoir present
-//! in the discharged cell plus the sodium plated by the areal capacity C.
+//! current collectors and housing are not counted. In the charged state the anode is the metal reservoir present
+//! in the discharged cell plus the metal plated by the areal capacity C ([`AnodeMetal`]: sodium or lithium).
 //!
 //! # Formula
 //! With the voltage U (V), the areal capacity C (mAh/cm²), thicknesses d (cm), densities ρ (g/cm³) and the cathode
 //! porosity p:
 //!
-//! * plated sodium: d_plated = C / (q_Na·ρ_anode) with q_Na = 1166 mAh/g ([`SODIUM_SPECIFIC_CAPACITY_MAH_PER_G`]),
-//!   so d_anode = d_reservoir + d_plated (2.14 mAh/cm² plate 18.96 µm of sodium at 0.968 g/cm³);
+//! * plated metal: d_plated = C / (q·ρ_anode) with q_Na = 1166 mAh/g ([`SODIUM_SPECIFIC_CAPACITY_MAH_PER_G`]) or
+//!   q_Li = F/M_Li = 3862 mAh/g ([`LITHIUM_SPECIFIC_CAPACITY_MAH_PER_G`]), so d_anode = d_reservoir + d_plated
+//!   (2.14 mAh/cm² plate 18.96 µm of sodium at 0.968 g/cm³; 1 mAh/cm² plates 4.85 µm of lithium at 0.534 g/cm³);
 //! * volumetric (eq. 1): E_V = U·C / (d_anode + d_separator + d_cathode), in mWh/cm³ = Wh/l;
 //! * gravimetric (eq. 5): E_m = U·C / (ρ_anode·d_anode + ρ_sep·d_sep + d_cathode·(ρ_solid·(1 − p) + ρ_liquid·p)),
 //!   in mWh/g = Wh/kg.
 //!
-//! The anode is sodium, so its density ρ_anode (default 0.968 g/cm³) is used for both the reservoir and the plated
-//! layer; the plated mass is then C/q_Na whatever the density. Default densities are the study's: sodium 0.968,
+//! The anode is one metal, so its density ρ_anode (default the metal's: 0.968 g/cm³ for sodium, 0.534 for lithium)
+//! is used for both the reservoir and the plated layer; the plated mass is then C/q whatever the density. Default
+//! densities are the study's: sodium 0.968,
 //! separator 3.3, solid cathode 3.05 and liquid electrolyte 1.38 g/cm³ ([`DEFAULT_DENSITIES_G_PER_CM3`]).
 //!
 //! # Uncertainties
@@ -49,8 +51,77 @@ use serde::Serialize;
 
 /// Specific capacity of sodium metal in mAh/g, as used by the study (F/M_Na = 1165.8 mAh/g).
 pub const SODIUM_SPECIFIC_CAPACITY_MAH_PER_G: f64 = 1166.0;
-/// Density of sodium metal in g/cm³.
+/// Density of sodium metal in g/cm³ (CRC Handbook of Chemistry and Physics, 97th ed., at 20 °C).
 pub const SODIUM_DENSITY_G_PER_CM3: f64 = 0.968;
+/// Specific capacity of lithium metal in mAh/g: F/M_Li with the Faraday constant 96485.33212 C/mol (CODATA 2018)
+/// and the conventional atomic weight 6.94 g/mol (IUPAC 2013), 1 mAh = 3.6 C: 3861.9 mAh/g (the usual "3860").
+pub const LITHIUM_SPECIFIC_CAPACITY_MAH_PER_G: f64 = 96_485.332_12 / (6.94 * 3.6);
+/// Density of lithium metal in g/cm³ (CRC Handbook of Chemistry and Physics, 97th ed., at 20 °C).
+pub const LITHIUM_DENSITY_G_PER_CM3: f64 = 0.534;
+
+/// The metal of the anode: the reservoir and what plates on charge.
+///
+/// # Examples
+/// ```
+/// use eisfit::energy::AnodeMetal;
+/// let li: AnodeMetal = "lithium".parse()?;
+/// // 1 mAh/cm² plates 4.85 µm of lithium (Albertus et al., Nature Energy 3, 16 (2018)).
+/// let um = 1.0 / (li.specific_capacity_mah_per_g() * li.density_g_per_cm3()) * 1e4;
+/// assert!((um - 4.85).abs() < 0.005);
+/// # Ok::<(), eisfit::energy::EnergyError>(())
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum AnodeMetal {
+    /// Sodium (the default).
+    #[default]
+    Sodium,
+    /// Lithium.
+    Lithium,
+}
+
+impl AnodeMetal {
+    /// Charge per mass of the metal, mAh/g.
+    #[must_use]
+    pub fn specific_capacity_mah_per_g(self) -> f64 {
+        match self {
+            AnodeMetal::Sodium => SODIUM_SPECIFIC_CAPACITY_MAH_PER_G,
+            AnodeMetal::Lithium => LITHIUM_SPECIFIC_CAPACITY_MAH_PER_G,
+        }
+    }
+
+    /// Density of the metal, g/cm³: the default anode density.
+    #[must_use]
+    pub fn density_g_per_cm3(self) -> f64 {
+        match self {
+            AnodeMetal::Sodium => SODIUM_DENSITY_G_PER_CM3,
+            AnodeMetal::Lithium => LITHIUM_DENSITY_G_PER_CM3,
+        }
+    }
+
+    /// The lowercase name: `sodium`, `lithium`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            AnodeMetal::Sodium => "sodium",
+            AnodeMetal::Lithium => "lithium",
+        }
+    }
+}
+
+impl FromStr for AnodeMetal {
+    type Err = EnergyError;
+
+    /// `sodium` or `na`, `lithium` or `li` (any case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sodium" | "na" => Ok(AnodeMetal::Sodium),
+            "lithium" | "li" => Ok(AnodeMetal::Lithium),
+            _ => Err(EnergyError::UnknownMetal { text: s.to_owned() }),
+        }
+    }
+}
 /// The study's densities in g/cm³: anode (sodium), separator, solid cathode, liquid electrolyte.
 pub const DEFAULT_DENSITIES_G_PER_CM3: [f64; 4] = [SODIUM_DENSITY_G_PER_CM3, 3.3, 3.05, 1.38];
 
@@ -86,6 +157,12 @@ pub enum EnergyError {
         input: &'static str,
         /// The uncertainty found.
         stderr: f64,
+    },
+    /// An anode metal that is not sodium or lithium.
+    #[error("unknown anode metal {text:?}; expected sodium or lithium")]
+    UnknownMetal {
+        /// The text given.
+        text: String,
     },
     /// A `value` or `value:stderr` string could not be parsed.
     #[error("cannot parse {text:?} as VALUE or VALUE:STDERR ({reason})")]
@@ -206,6 +283,7 @@ const N_INPUTS: usize = 10;
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct CellStack {
     x: [Measured; N_INPUTS],
+    metal: AnodeMetal,
 }
 
 /// Input names for error messages, in the order of the indices above.
@@ -232,7 +310,19 @@ impl CellStack {
         for (k, rho) in DEFAULT_DENSITIES_G_PER_CM3.iter().enumerate() {
             x[RHO_A + k] = Measured::exact(*rho);
         }
-        CellStack { x }
+        CellStack {
+            x,
+            metal: AnodeMetal::Sodium,
+        }
+    }
+
+    /// The anode metal (default sodium); also sets the anode density to the metal's, so call
+    /// [`with_rho_anode`](Self::with_rho_anode) after this one to override it.
+    #[must_use]
+    pub fn with_anode_metal(mut self, metal: AnodeMetal) -> Self {
+        self.metal = metal;
+        self.x[RHO_A] = Measured::exact(metal.density_g_per_cm3());
+        self
     }
 
     fn with(mut self, i: usize, v: impl Into<Measured>) -> Self {
@@ -240,7 +330,7 @@ impl CellStack {
         self
     }
 
-    /// Sodium present in the discharged state, µm (default 0: an anode-free cell).
+    /// Metal present in the discharged state, µm (default 0: an anode-free cell).
     #[must_use]
     pub fn with_anode_reservoir_um(self, d: impl Into<Measured>) -> Self {
         self.with(D_RES, d)
@@ -264,7 +354,7 @@ impl CellStack {
         self.with(P, p)
     }
 
-    /// Density of the sodium anode (reservoir and plated layer), g/cm³ (default 0.968).
+    /// Density of the metal anode (reservoir and plated layer), g/cm³ (default the metal's: 0.968 for sodium).
     #[must_use]
     pub fn with_rho_anode(self, rho: impl Into<Measured>) -> Self {
         self.with(RHO_A, rho)
@@ -310,7 +400,7 @@ impl CellStack {
             }
             let (ok, expected) = match i {
                 D_RES | D_SEP => (m.value >= 0.0, ">= 0"),
-                P => ((0.0..1.0).contains(&m.value), "in [0, 1)"),
+                P => ((0.0..1.0).contains(&m.value), "a fraction in [0, 1)"),
                 _ => (m.value > 0.0, "> 0"),
             };
             if !ok {
@@ -323,11 +413,12 @@ impl CellStack {
         }
         let v: [f64; N_INPUTS] = self.x.map(|m| m.value);
         let s: [f64; N_INPUTS] = self.x.map(|m| m.stderr);
-        let out = stack_energy(&v);
-        let (g_ev, g_em, g_an) = stack_gradients(&v);
+        let q = self.metal.specific_capacity_mah_per_g();
+        let out = stack_energy(&v, q);
+        let (g_ev, g_em, g_an) = stack_gradients(&v, q);
         let propagate = |g: &[f64; N_INPUTS]| g.iter().zip(&s).map(|(g, s)| (g * s).powi(2)).sum::<f64>().sqrt();
         Ok(EnergyDensity {
-            plated_sodium_um: out.plated_um,
+            plated_sodium_um: (self.metal == AnodeMetal::Sodium).then_some(out.plated_um),
             anode_charged_um: out.anode_um,
             anode_charged_um_stderr: propagate(&g_an),
             stack_thickness_um: out.stack_um,
@@ -337,6 +428,8 @@ impl CellStack {
             volumetric_wh_per_l_stderr: propagate(&g_ev),
             gravimetric_wh_per_kg: out.gravimetric,
             gravimetric_wh_per_kg_stderr: propagate(&g_em),
+            anode_metal: self.metal,
+            plated_metal_um: out.plated_um,
         })
     }
 }
@@ -346,8 +439,9 @@ impl CellStack {
 /// Serialises with the keys of the `eisfit energy` JSON output plus the intermediate quantities.
 #[derive(Copy, Clone, Debug, PartialEq, Serialize)]
 pub struct EnergyDensity {
-    /// Thickness of the sodium plated by the areal capacity, µm.
-    pub plated_sodium_um: f64,
+    /// Thickness of the sodium plated by the areal capacity, µm; `None` (null) for another metal, whose layer is
+    /// [`plated_metal_um`](Self::plated_metal_um).
+    pub plated_sodium_um: Option<f64>,
     /// Charged anode (reservoir + plated sodium), µm.
     pub anode_charged_um: f64,
     /// Standard uncertainty of `anode_charged_um`, µm.
@@ -366,14 +460,21 @@ pub struct EnergyDensity {
     pub gravimetric_wh_per_kg: f64,
     /// Standard uncertainty of the gravimetric energy density, Wh/kg.
     pub gravimetric_wh_per_kg_stderr: f64,
+    /// The anode metal (`"sodium"`, `"lithium"` in JSON).
+    pub anode_metal: AnodeMetal,
+    /// Thickness of the metal plated by the areal capacity, µm.
+    pub plated_metal_um: f64,
 }
 
 impl fmt::Display for EnergyDensity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "charged anode    {:8.2} ± {:.2} µm  (plated sodium {:.2} µm)",
-            self.anode_charged_um, self.anode_charged_um_stderr, self.plated_sodium_um
+            "charged anode    {:8.2} ± {:.2} µm  (plated {} {:.2} µm)",
+            self.anode_charged_um,
+            self.anode_charged_um_stderr,
+            self.anode_metal.name(),
+            self.plated_metal_um
         )?;
         writeln!(
             f,
@@ -403,10 +504,11 @@ struct StackValues {
     gravimetric: f64,
 }
 
-/// Eq. 1 and eq. 5 at the input vector `x` (thicknesses in µm, as given).
-fn stack_energy(x: &[f64; N_INPUTS]) -> StackValues {
+/// Eq. 1 and eq. 5 at the input vector `x` (thicknesses in µm, as given) for a metal of specific capacity `q`
+/// (mAh/g).
+fn stack_energy(x: &[f64; N_INPUTS], q: f64) -> StackValues {
     // d_plated [cm] = C [mAh/cm²] / (q [mAh/g] · ρ [g/cm³]).
-    let plated_um = x[C] / (SODIUM_SPECIFIC_CAPACITY_MAH_PER_G * x[RHO_A]) / UM_TO_CM;
+    let plated_um = x[C] / (q * x[RHO_A]) / UM_TO_CM;
     let anode_um = x[D_RES] + plated_um;
     let stack_um = anode_um + x[D_SEP] + x[D_CAT];
     let cathode_density = x[RHO_C] * (1.0 - x[P]) + x[RHO_L] * x[P];
@@ -423,9 +525,8 @@ fn stack_energy(x: &[f64; N_INPUTS]) -> StackValues {
 }
 
 /// Analytic gradients of (E_V, E_m, d_anode) with respect to the inputs, in the inputs' units.
-fn stack_gradients(x: &[f64; N_INPUTS]) -> ([f64; N_INPUTS], [f64; N_INPUTS], [f64; N_INPUTS]) {
-    let q = SODIUM_SPECIFIC_CAPACITY_MAH_PER_G;
-    let sv = stack_energy(x);
+fn stack_gradients(x: &[f64; N_INPUTS], q: f64) -> ([f64; N_INPUTS], [f64; N_INPUTS], [f64; N_INPUTS]) {
+    let sv = stack_energy(x, q);
     let energy = x[U] * x[C];
     let d = sv.stack_um * UM_TO_CM;
     let m = sv.mass_g_cm2;

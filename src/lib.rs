@@ -90,6 +90,7 @@ pub mod identify;
 pub mod io;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod record;
 pub mod simulate;
 pub mod spectrum;
 pub mod validation;

@@ -44,6 +44,12 @@ pub enum SimulateError {
     /// The relative noise level must be finite and ≥ 0.
     #[error("relative noise must be finite and >= 0, got {0}")]
     InvalidNoise(f64),
+    /// The circuit could not be evaluated with the parameters given (their number, or a value out of its domain).
+    #[error(transparent)]
+    Circuit(#[from] crate::circuit::CircuitError),
+    /// The simulated impedances do not make a valid spectrum (a non-finite value).
+    #[error(transparent)]
+    Spectrum(#[from] crate::spectrum::SpectrumError),
 }
 
 /// Seeded, proportional Gaussian noise.
@@ -119,7 +125,7 @@ pub fn simulate(
     params: &[f64],
     freq_hz: &[f64],
     noise: Option<Noise>,
-) -> Result<Spectrum, crate::Error> {
+) -> Result<Spectrum, SimulateError> {
     let mut z = circuit.impedance(params, freq_hz)?;
     if let Some(noise) = noise {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(noise.seed);

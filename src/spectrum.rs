@@ -264,6 +264,22 @@ impl Spectrum {
             })
     }
 
+    /// The points where `keep` is true (positions past its end are dropped).
+    ///
+    /// # Errors
+    /// [`SpectrumError::TooFewPoints`] when fewer than three points remain.
+    ///
+    /// # Examples
+    /// ```
+    /// # use eisfit::Spectrum;
+    /// let s = Spectrum::from_parts(vec![1e3, 1e2, 1e1, 1.0], &[1.0; 4], &[-1.0; 4])?;
+    /// assert_eq!(s.masked(&[true, false, true, true])?.freq_hz(), &[1e3, 1e1, 1.0]);
+    /// # Ok::<(), eisfit::SpectrumError>(())
+    /// ```
+    pub fn masked(&self, keep: &[bool]) -> Result<Spectrum, SpectrumError> {
+        self.select(|i| keep.get(i).copied().unwrap_or(false))
+    }
+
     fn select(&self, keep: impl Fn(usize) -> bool) -> Result<Spectrum, SpectrumError> {
         let idx: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
         self.pick(&idx)

@@ -174,7 +174,7 @@ fn fit_table_csv_fix_and_aliases() {
         .assert()
         .success()
         .stdout(predicate::str::contains("(fixed)").and(predicate::str::contains("µF")))
-        .stderr(predicate::str::contains("1 spectra: 1 converged"));
+        .stderr(predicate::str::contains("1 spectrum: 1 converged"));
     let out = eisfit()
         .args(["fit", &f, &f, "--circuit", "R0-p(R1,C1)", "--output", "csv"])
         .assert()

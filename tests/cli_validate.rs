@@ -155,3 +155,28 @@ fn bad_input_exits_2_with_a_clear_message() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn fit_with_kk_reports_the_verdict_that_validate_gives() {
+    let data = format!("{}/data/randles.csv", env!("CARGO_MANIFEST_DIR"));
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = assert_cmd::Command::cargo_bin("eisfit")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let fit = json(&["fit", &data, "--circuit", "R0-p(C1,R1-W1)", "--kk", "--output", "json"]);
+    let validate = json(&["validate", &data, "--output", "json"]);
+    let kk = &fit[0]["kk"];
+    for key in ["valid", "n_rc", "mu", "pseudo_chi2", "max_abs_residual"] {
+        assert_eq!(
+            kk[key], validate[0][key],
+            "{key}: fit --kk {kk} vs validate {}",
+            validate[0]
+        );
+    }
+    let plain = json(&["fit", &data, "--circuit", "R0-p(C1,R1-W1)", "--output", "json"]);
+    assert!(plain[0].get("kk").is_none(), "no kk object without --kk");
+}

@@ -42,6 +42,10 @@ fn l2_error(d: &Drt, exact: &[(f64, f64)]) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn generated_spectra_with_exact_distributions() {
     let Some(dir) = common::shared("data/drt/generated") else {
         return;
@@ -93,6 +97,10 @@ fn generated_spectra_with_exact_distributions() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn pydrttools_tutorial_spectra() {
     let Some(dir) = common::shared("data/drt/pydrttools") else {
         return;

@@ -51,6 +51,10 @@ fn cases() -> Option<Vec<Case>> {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn recovers_the_truth_without_start_values() {
     let Some(cases) = cases() else { return };
     assert_eq!(cases.len(), 8);
@@ -75,6 +79,10 @@ fn recovers_the_truth_without_start_values() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn matches_impedance_py_from_its_start_values() {
     let Some(cases) = cases() else { return };
     let Some(res) = common::shared("bench/impedancepy_results.json") else {

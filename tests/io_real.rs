@@ -48,6 +48,10 @@ fn descending(file: &DataFile) -> bool {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn biologic_mpt_files() {
     let Some(f) = check("biologic_mpt/exampleDataBioLogic.mpt", Format::BiologicMpt, &[43]) else {
         return;
@@ -74,6 +78,10 @@ fn biologic_mpt_files() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn biologic_text_and_csv() {
     let Some(f) = check(
         "biologic_text_export/AutoEIS_test_data.txt",
@@ -95,6 +103,10 @@ fn biologic_text_and_csv() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn lpscl_three_way_agreement() {
     let (Some(mpt), Some(relaxis)) = (
         real("biologic_mpt/PEIS_LPSCl_IonBlocking_-25C.txt"),
@@ -136,6 +148,10 @@ fn lpscl_three_way_agreement() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn gamry_files() {
     for name in ["exampleDataGamry.DTA", "exampleDataGamryABORT.DTA"] {
         let Some(f) = check(&format!("gamry_dta/{name}"), Format::GamryDta, &[72]) else {
@@ -173,6 +189,10 @@ fn gamry_files() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn zplot_and_z60w() {
     let Some(f) = check("zplot_z/Circuit1_EIS_1.z", Format::Zplot, &[48]) else {
         return;
@@ -196,6 +216,10 @@ fn zplot_and_z60w() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn synthetic_pyimpspec_layouts() {
     for (rel, format) in [
         ("autolab/pyimpspec_data.dfr", Format::AutolabDfr),
@@ -215,6 +239,10 @@ fn synthetic_pyimpspec_layouts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn chi_princeton_novocontrol() {
     if let Some(f) = check("chi/exampleDataCHInstruments.txt", Format::ChInstruments, &[73]) {
         range(&f, 0, 0.1, 9.961e4);
@@ -256,6 +284,10 @@ fn chi_princeton_novocontrol() {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn palmsens_generic_zahner() {
     if let Some(f) = check(
         "palmsens/Demo_CV_DPV_EIS_IS-C_electrode.pssession",
@@ -279,6 +311,10 @@ fn palmsens_generic_zahner() {
 /// Real exports (read in place from ../shared) with their header lines removed in memory must read as the same
 /// points as the complete files: columns recognised by their values, never by position alone.
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn real_files_without_their_header_read_the_same() {
     let cases: &[(&str, usize, usize)] = &[
         // (file, header lines to drop, sweeps)

@@ -105,6 +105,10 @@ fn auc(valid: &[f64], invalid: &[f64]) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(eisfit_shared_data),
+    ignore = "needs ../shared (third-party data next to the checkout, not in a fresh clone)"
+)]
 fn separates_compliant_from_drifting_spectra_of_the_shared_set() {
     let Some(dir) = common::shared("data/kk") else { return };
     let labels: serde_json::Value =

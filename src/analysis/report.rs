@@ -45,8 +45,8 @@ pub enum FitOutcome {
     Report(Box<FitReport>),
     /// The fit could not be set up.
     Error {
-        /// The error message.
-        error: String,
+        /// Why (serialised as its message).
+        error: crate::fit::FitError,
     },
 }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{delinearise, ArrheniusError, ArrheniusLaw, ArrheniusWarning, Quantity};
+use super::{delinearise, ArrheniusError, ArrheniusLaw, ArrheniusWarning, Quantity, TemperatureUnit};
 
 /// A value predicted by an [`ArrheniusFit`] at one temperature, with its standard error (delta method).
 #[derive(Copy, Clone, Debug, PartialEq, Serialize)]
@@ -28,6 +28,9 @@ pub struct Prediction {
 pub struct ArrheniusFit {
     pub(super) law: ArrheniusLaw,
     pub(super) quantity: Quantity,
+    /// The unit of the temperatures the fit was given, and that [`ArrheniusFit::predict`] takes.
+    #[serde(skip)]
+    pub(super) temperature_unit: TemperatureUnit,
     pub(super) activation_energy_ev: f64,
     pub(super) activation_energy_ev_stderr: f64,
     pub(super) activation_energy_kj_per_mol: f64,
@@ -199,8 +202,12 @@ impl ArrheniusFit {
     /// The value predicted at `temperature_k` (K), with its standard error from the full covariance of slope and
     /// intercept (delta method on the logarithm).
     ///
+    /// The temperature is in the unit the fit was given its temperatures in ([`ArrheniusFit::temperature_unit`],
+    /// degrees Celsius by default), as for [`fit_arrhenius`](super::fit_arrhenius); [`ArrheniusFit::predict_kelvin`]
+    /// takes kelvin whatever that unit.
+    ///
     /// # Errors
-    /// [`ArrheniusError::InvalidPredictionTemperature`] unless `temperature_k` is finite and positive.
+    /// [`ArrheniusError::InvalidPredictionTemperature`] unless the temperature is finite and above absolute zero.
     ///
     /// # Examples
     /// ```
@@ -209,15 +216,30 @@ impl ArrheniusFit {
     /// let t_c = [0.0, 20.0, 40.0, 60.0];
     /// let r = [31.0, 12.4, 5.6, 2.75];
     /// let fit = fit_arrhenius(&t_c, &r, None, &ArrheniusOptions::default())?;
-    /// let p = fit.predict(273.15 + 25.0)?;
+    /// let p = fit.predict(25.0)?; // °C, like the temperatures fitted
     /// assert!(p.value < 12.4 && p.value > 5.6);
+    /// assert!((fit.predict_kelvin(298.15)?.value - p.value).abs() < 1e-12 * p.value);
     /// // The error band is narrowest inside the data and widens when extrapolating.
-    /// let far = fit.predict(273.15 - 40.0)?;
+    /// let far = fit.predict(-40.0)?;
     /// assert!(far.stderr / far.value > p.stderr / p.value);
-    /// assert!(fit.predict(0.0).is_err());
+    /// assert!(fit.predict(-273.15).is_err());
     /// # Ok::<(), eisfit::arrhenius::ArrheniusError>(())
     /// ```
-    pub fn predict(&self, temperature_k: f64) -> Result<Prediction, ArrheniusError> {
+    pub fn predict(&self, temperature: f64) -> Result<Prediction, ArrheniusError> {
+        self.predict_kelvin(self.temperature_unit.to_kelvin(temperature))
+    }
+
+    /// The unit of the temperatures the fit was given, which [`ArrheniusFit::predict`] takes too.
+    #[must_use]
+    pub fn temperature_unit(&self) -> TemperatureUnit {
+        self.temperature_unit
+    }
+
+    /// [`ArrheniusFit::predict`] at a temperature in kelvin.
+    ///
+    /// # Errors
+    /// [`ArrheniusError::InvalidPredictionTemperature`] unless `temperature_k` is finite and positive.
+    pub fn predict_kelvin(&self, temperature_k: f64) -> Result<Prediction, ArrheniusError> {
         if !(temperature_k.is_finite() && temperature_k > 0.0) {
             return Err(ArrheniusError::InvalidPredictionTemperature { temperature_k });
         }

@@ -57,7 +57,7 @@ fn recovers_noise_free_parameters_for_all_laws() {
         assert!(fit.activation_energy_ev_stderr() < 1e-9);
         assert_eq!(fit.n_points(), 6);
         // Predictions reproduce the generating law, also away from the data.
-        let p = fit.predict(350.0).unwrap();
+        let p = fit.predict_kelvin(350.0).unwrap();
         let truth = generate(law, q, 0.45, kappa, &[350.0 - ZERO_CELSIUS_K])[0];
         assert_relative_eq!(p.value, truth, max_relative = 1e-8);
     }
@@ -195,7 +195,7 @@ fn prediction_stderr_matches_monte_carlo() {
     );
     let std = Normal::new(0.0, 1.0).unwrap();
     for t_k in [260.0, 290.0, 330.0] {
-        let p = fit.predict(t_k).unwrap();
+        let p = fit.predict_kelvin(t_k).unwrap();
         // Cholesky of the 2×2 covariance: a = ā + σa·z1, b = b̄ + σb·(ρ z1 + √(1−ρ²) z2).
         let n = 200_000;
         let (mut s1, mut s2) = (0.0, 0.0);
@@ -297,7 +297,7 @@ fn every_error_names_its_point() {
     let fit = fit_arrhenius(&t, &v, None, &o).unwrap();
     for bad in [0.0, -10.0, f64::NAN, f64::INFINITY] {
         assert!(matches!(
-            fit.predict(bad),
+            fit.predict_kelvin(bad),
             Err(ArrheniusError::InvalidPredictionTemperature { .. })
         ));
     }
@@ -442,4 +442,35 @@ fn a_non_finite_result_is_an_error() {
     let kelvin = ArrheniusOptions::default().with_temperature_unit(TemperatureUnit::Kelvin);
     let r = fit_arrhenius(&t, &[1e-300, 1.0, 1e300], None, &kelvin);
     assert!(matches!(r, Err(ArrheniusError::NonFiniteResult { .. })), "{r:?}");
+}
+
+#[test]
+fn predictions_take_the_unit_of_the_temperatures_fitted() {
+    // One convention (issue 17.8): a fit given °C predicts at °C, a fit given K predicts at K; predict_kelvin
+    // takes kelvin whatever the unit.
+    let t_c = [-10.0, 0.0, 10.0, 20.0, 30.0, 40.0];
+    let r = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.41, 3e-7, &t_c);
+    let t_k: Vec<f64> = t_c.iter().map(|t| t + ZERO_CELSIUS_K).collect();
+    let celsius = fit_arrhenius(&t_c, &r, None, &ArrheniusOptions::default()).unwrap();
+    let kelvin = fit_arrhenius(
+        &t_k,
+        &r,
+        None,
+        &ArrheniusOptions::default().with_temperature_unit(TemperatureUnit::Kelvin),
+    )
+    .unwrap();
+    assert_eq!(celsius.temperature_unit(), TemperatureUnit::Celsius);
+    assert_eq!(kelvin.temperature_unit(), TemperatureUnit::Kelvin);
+    let truth = generate(ArrheniusLaw::TPrefactor, Quantity::Resistance, 0.41, 3e-7, &[25.0])[0];
+    for p in [
+        celsius.predict(25.0).unwrap(),
+        kelvin.predict(25.0 + ZERO_CELSIUS_K).unwrap(),
+        celsius.predict_kelvin(25.0 + ZERO_CELSIUS_K).unwrap(),
+        kelvin.predict_kelvin(25.0 + ZERO_CELSIUS_K).unwrap(),
+    ] {
+        assert_relative_eq!(p.value, truth, max_relative = 1e-8);
+    }
+    // Below absolute zero in the fit's own unit.
+    assert!(celsius.predict(-274.0).is_err());
+    assert!(kelvin.predict(-1.0).is_err());
 }

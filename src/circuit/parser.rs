@@ -47,6 +47,14 @@ pub enum ParseErrorKind {
     },
     /// Nesting deeper than the parser accepts.
     TooDeep,
+    /// A parallel group with a single branch, `p(R1)` or CDC `(R)`: nothing is in parallel with it.
+    SingleBranch,
+    /// Syntax of another tool's notation (`+`, `||`, `P(`, pyimpspec's `{R=5}`); the error's hint says what to
+    /// write instead.
+    OtherNotation {
+        /// What was found, e.g. `'+'` or `'{'`.
+        found: String,
+    },
 }
 
 /// A parse error: its kind, the 1-based column where it was detected, and the input.
@@ -69,6 +77,25 @@ impl ParseError {
     pub fn column(&self) -> usize {
         self.column
     }
+
+    /// What to write instead, when the mistake is recognised: another tool's notation (`+`, `||`, `P(`,
+    /// pyimpspec's `{R=5}`), a CDC symbol among impedance.py labels (`Q1`), a parallel group of one branch.
+    #[must_use]
+    pub fn hint(&self) -> Option<String> {
+        match &self.kind {
+            ParseErrorKind::UnknownElement { name } => label_hint(name),
+            ParseErrorKind::SingleBranch => Some(
+                if self.input.chars().nth(self.column - 1) == Some('p') {
+                    "p(…) joins branches separated by ','; a single element or series needs no p(…)"
+                } else {
+                    "(…) is parallel in CDC: write a single element without brackets, a series as [..]"
+                }
+                .to_string(),
+            ),
+            ParseErrorKind::OtherNotation { found } => Some(notation_hint(found, &self.input)),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ParseError {
@@ -76,9 +103,11 @@ impl fmt::Display for ParseError {
         let known: Vec<&str> = ElementKind::ALL.iter().map(|k| k.prefix()).collect();
         let cdc: Vec<&str> = ElementKind::ALL.iter().map(|k| k.cdc_symbol()).collect();
         write!(f, "invalid circuit '{}' at column {}: ", self.input, self.column)?;
+        let hint = self.hint();
         match &self.kind {
             ParseErrorKind::Empty => write!(f, "the circuit is empty"),
             ParseErrorKind::Unexpected { found, expected } => write!(f, "expected {expected}, found {found}"),
+            ParseErrorKind::UnknownElement { name } if hint.is_some() => write!(f, "unknown element '{name}'"),
             ParseErrorKind::UnknownElement { name } => write!(
                 f,
                 "unknown element '{name}'; known types are {} (CDC symbols {})",
@@ -92,8 +121,83 @@ impl fmt::Display for ParseError {
             ParseErrorKind::EmptyGroup => write!(f, "empty group"),
             ParseErrorKind::DuplicateLabel { label } => write!(f, "duplicate element label '{label}'"),
             ParseErrorKind::TooDeep => write!(f, "groups nested deeper than {MAX_DEPTH} levels"),
+            ParseErrorKind::SingleBranch => write!(f, "a parallel group needs two or more branches"),
+            ParseErrorKind::OtherNotation { found } => write!(f, "{found} is not part of this notation"),
+        }?;
+        match &hint {
+            Some(h) => write!(f, "; {h}"),
+            None => Ok(()),
         }
     }
+}
+
+/// Rejects, at its column, syntax from other tools' notations that neither of ours has; [`ParseError::hint`] says
+/// what to write instead.
+fn reject_other_notations(c: &Cursor) -> Result<(), ParseError> {
+    for (i, &ch) in c.chars.iter().enumerate() {
+        let next = c.chars[i + 1..].iter().copied().find(|ch| !ch.is_whitespace());
+        let found = match ch {
+            '{' | '}' | '+' => format!("'{ch}'"),
+            '|' if next == Some('|') => "'||'".to_string(),
+            '|' => "'|'".to_string(),
+            'P' if next == Some('(') => "'P('".to_string(),
+            _ => continue,
+        };
+        return Err(c.err_at(i, ParseErrorKind::OtherNotation { found }));
+    }
+    Ok(())
+}
+
+/// What to write instead of another notation's `found` in `input`.
+fn notation_hint(found: &str, input: &str) -> String {
+    match found {
+        "'{'" | "'}'" => {
+            // pyimpspec's values inside the circuit: show the circuit without them.
+            let mut bare = String::new();
+            let mut depth = 0usize;
+            for ch in input.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    _ if depth == 0 => bare.push(ch),
+                    _ => {}
+                }
+            }
+            format!(
+                "values are not written in the circuit (pyimpspec's R{{R=5}}): write the circuit alone ('{}') and \
+                 give initial values in --init (e.g. --init R0=5; init= in Python)",
+                bare.trim()
+            )
+        }
+        "'+'" => "series is '-' in this notation (R0-p(R1,C1)), or elements side by side in CDC (R(RC))".to_string(),
+        "'P('" => "parallel is lowercase p(…): p(R1,C1)".to_string(),
+        _ => {
+            "parallel is lowercase p(…) with ',' between the branches (R0-p(R1,C1)), or (…) in CDC (R(RC))".to_string()
+        }
+    }
+}
+
+/// A hint for an impedance.py label that is not an element: a CDC symbol used as a prefix (`Q1` for `CPE1`), or a
+/// prefix in the wrong case (`cpe1`).
+fn label_hint(label: &str) -> Option<String> {
+    let head_len = label
+        .find(|c: char| c.is_ascii_digit() || c == '_')
+        .unwrap_or(label.len());
+    let (head, rest) = label.split_at(head_len);
+    let rest = if rest.is_empty() { "1" } else { rest };
+    if let Some(kind) = ElementKind::ALL
+        .iter()
+        .find(|k| k.cdc_symbol() == head && k.prefix() != head)
+    {
+        return Some(format!(
+            "{head} is CDC notation; in this notation write {}{rest}",
+            kind.prefix()
+        ));
+    }
+    ElementKind::ALL
+        .iter()
+        .find(|k| k.prefix().eq_ignore_ascii_case(head))
+        .map(|k| format!("element types are case-sensitive: write {}{rest}", k.prefix()))
 }
 
 struct Cursor<'a> {
@@ -193,6 +297,7 @@ pub(super) fn parse_impedance_py(input: &str) -> Result<Node, ParseError> {
     if c.peek().is_none() {
         return Err(c.err_at(0, ParseErrorKind::Empty));
     }
+    reject_other_notations(&c)?;
     let node = impy_series(&mut c, 0)?;
     c.expect_end("'-' or end of circuit")?;
     Ok(node)
@@ -226,6 +331,7 @@ fn impy_term(c: &mut Cursor, depth: usize) -> Result<Node, ParseError> {
                         c.pos += 1;
                         items.push(impy_series(c, depth + 1)?);
                     }
+                    Some(')') if items.len() < 2 => return Err(c.err_at(start, ParseErrorKind::SingleBranch)),
                     Some(')') => {
                         c.pos += 1;
                         return Ok(finish(Node::Parallel(items)));
@@ -287,6 +393,7 @@ pub(super) fn parse_cdc(input: &str) -> Result<Node, ParseError> {
     if c.peek().is_none() {
         return Err(c.err_at(0, ParseErrorKind::Empty));
     }
+    reject_other_notations(&c)?;
     let items = cdc_items(&mut c, None, 0)?;
     c.expect_end("an element symbol, '(' or '['")?;
     Ok(finish(Node::Series(items)))
@@ -320,6 +427,9 @@ fn cdc_items(c: &mut Cursor, close: Option<(char, usize)>, depth: usize) -> Resu
             Some('(') => {
                 c.pos += 1;
                 let inner = cdc_items(c, Some((')', start)), depth + 1)?;
+                if inner.len() < 2 {
+                    return Err(c.err_at(start, ParseErrorKind::SingleBranch));
+                }
                 items.push(finish(Node::Parallel(inner)));
             }
             Some('[') => {

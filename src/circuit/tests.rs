@@ -259,6 +259,37 @@ fn same(a: Complex64, b: Complex64, scale: f64) -> bool {
     !b.is_finite() || (a - b).norm() <= 1e-12 * (a.norm().max(b.norm()) + scale)
 }
 
+/// Other tools' notations get a hint naming what to write here, at the column of the mistake (issue 22, item 5).
+#[test]
+fn other_notations_get_targeted_hints() {
+    let cases: [(&str, usize, &str); 9] = [
+        ("R0-p(R1,Q1)", 9, "in this notation write CPE1"),
+        ("R0-p(R1,cpe_dl)", 9, "write CPE_dl"),
+        ("R{R=5}(RQ)", 2, "--init"),
+        ("R{R=5}(RQ)", 2, "'R(RQ)'"),
+        ("P(R1,C1)", 1, "lowercase p("),
+        ("R0+R1", 3, "series is '-'"),
+        ("R0-(R1||C1)", 7, "parallel is lowercase p("),
+        ("p(R1)", 1, "needs no p("),
+        ("R(R)", 2, "parallel in CDC"),
+    ];
+    for (text, column, hint) in cases {
+        let e = parse_err(text);
+        assert_eq!(e.column(), column, "{text}: {e}");
+        assert!(e.hint().is_some_and(|h| h.contains(hint)), "{text}: {e}");
+        assert!(e.to_string().contains(hint), "{text}: {e}");
+    }
+    assert!(matches!(parse_err("p(R1)").kind(), ParseErrorKind::SingleBranch));
+    assert!(matches!(parse_err("p(R1-C1)").kind(), ParseErrorKind::SingleBranch));
+    assert!(matches!(
+        parse_err("R0+R1").kind(),
+        ParseErrorKind::OtherNotation { .. }
+    ));
+    // A label that is nothing known keeps the list of known types and has no hint.
+    let e = parse_err("R0-X1");
+    assert!(e.hint().is_none() && e.to_string().contains("CPE"), "{e}");
+}
+
 #[test]
 fn pairs_match_the_general_parallel_evaluation() {
     let freq = [1e6, 3e4, 700.0, 11.0, 0.3, 0.01];

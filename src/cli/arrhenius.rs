@@ -209,7 +209,7 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
     let mut predictions = Vec::with_capacity(args.at_temperature_c.len());
     for &t_c in &args.at_temperature_c {
         let p = fit
-            .predict(t_c + ZERO_CELSIUS_K)
+            .predict_kelvin(t_c + ZERO_CELSIUS_K)
             .with_context(|| format!("--at-temperature-c {t_c}"))?;
         predictions.push(PredictionOut {
             temperature_c: t_c,
@@ -245,22 +245,22 @@ pub fn run(args: ArrheniusArgs) -> anyhow::Result<u8> {
                 "n_points".into(),
             ];
             let mut row = vec![
-                fit.activation_energy_ev().to_string(),
-                fit.activation_energy_ev_stderr().to_string(),
-                fit.activation_energy_kj_per_mol().to_string(),
-                fit.activation_energy_kj_per_mol_stderr().to_string(),
-                fit.activation_energy_ev_ci95()[0].to_string(),
-                fit.activation_energy_ev_ci95()[1].to_string(),
-                fit.prefactor().to_string(),
-                fit.prefactor_stderr().to_string(),
-                fit.r_squared().to_string(),
+                super::format::csv_number(fit.activation_energy_ev()),
+                super::format::csv_number(fit.activation_energy_ev_stderr()),
+                super::format::csv_number(fit.activation_energy_kj_per_mol()),
+                super::format::csv_number(fit.activation_energy_kj_per_mol_stderr()),
+                super::format::csv_number(fit.activation_energy_ev_ci95()[0]),
+                super::format::csv_number(fit.activation_energy_ev_ci95()[1]),
+                super::format::csv_number(fit.prefactor()),
+                super::format::csv_number(fit.prefactor_stderr()),
+                super::format::csv_number(fit.r_squared()),
                 fit.n_points().to_string(),
             ];
             for p in &predictions {
                 header.push(format!("value_at_{}c", p.temperature_c));
                 header.push(format!("value_at_{}c_stderr", p.temperature_c));
-                row.push(p.value.to_string());
-                row.push(p.stderr.to_string());
+                row.push(super::format::csv_number(p.value));
+                row.push(super::format::csv_number(p.stderr));
             }
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(&header)?;

@@ -1,13 +1,14 @@
 //! `eisfit drt FILE...`: the distribution of relaxation times of every selected sweep of every file.
 
 use super::format::eng;
-use super::spectra::{numbered, read_all, short_name};
+use super::plot::check_svg_path;
+use super::spectra::{read_all, short_name, PlotNames};
 use super::{OutputFormat, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::io::SweepSelection;
+use eisfit::record::DrtRecord;
 use eisfit::{drt, Drt, DrtOptions};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -58,37 +59,18 @@ pub struct DrtArgs {
     /// Output: table for people, json (an array, one object per spectrum) or csv (the γ curve, one row per τ).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG of γ against τ with the peaks (FILE_2.svg, ... for further spectra).
+    /// Write an SVG of γ against τ with the peaks (FILE_<input>.svg for each of several spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct PeakOutput {
-    tau_s: f64,
-    r_ohm: f64,
-    freq_hz: f64,
-    gamma_ohm: f64,
-}
-
-#[derive(Serialize)]
-struct DrtOutput<'a> {
-    file: String,
-    sweep: usize,
-    lambda: f64,
-    r_inf_ohm: f64,
-    tau_s: &'a [f64],
-    gamma_ohm: &'a [f64],
-    peaks: Vec<PeakOutput>,
-    r_pol_ohm: f64,
-    inductance_h: f64,
-    gamma_lower_ohm: &'a [f64],
-    gamma_upper_ohm: &'a [f64],
-    pseudo_chi2: f64,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
 }
 
 /// Runs `eisfit drt`; returns 0, or 2 when a spectrum could not be read or analysed.
 pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
     let inputs = read_all(&args.files, &args.format, args.sweep, args.fmin, args.fmax)?;
     let options = match args.lambda {
         LambdaArg::Auto => DrtOptions::default(),
@@ -112,31 +94,9 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
     let mut out = super::stdout();
     match args.output {
         OutputFormat::Json => {
-            let docs: Vec<DrtOutput> = ok
+            let docs: Vec<DrtRecord> = ok
                 .iter()
-                .map(|(i, d)| DrtOutput {
-                    file: i.file.display().to_string(),
-                    sweep: i.sweep,
-                    lambda: d.lambda,
-                    r_inf_ohm: d.r_inf_ohm,
-                    tau_s: &d.tau_s,
-                    gamma_ohm: &d.gamma_ohm,
-                    peaks: d
-                        .peaks
-                        .iter()
-                        .map(|p| PeakOutput {
-                            tau_s: p.tau_s,
-                            r_ohm: p.r_ohm,
-                            freq_hz: p.freq_hz,
-                            gamma_ohm: p.gamma_ohm,
-                        })
-                        .collect(),
-                    r_pol_ohm: d.r_pol_ohm,
-                    inductance_h: d.inductance_h,
-                    gamma_lower_ohm: &d.gamma_lower_ohm,
-                    gamma_upper_ohm: &d.gamma_upper_ohm,
-                    pseudo_chi2: d.pseudo_chi2,
-                })
+                .map(|(i, d)| DrtRecord::new(d).with_source(i.file.display().to_string(), i.sweep))
                 .collect();
             serde_json::to_writer(&mut out, &docs)?;
             writeln!(out)?;
@@ -173,11 +133,14 @@ pub fn run(args: DrtArgs) -> anyhow::Result<u8> {
     }
     out.flush().context("writing to stdout")?;
     if let Some(path) = &args.plot {
-        for (k, (i, d)) in ok.iter().enumerate() {
-            let target = numbered(path, k);
-            eisfit::plot::DrtPlot::new(d)
-                .with_title(format!("DRT, {}", short_name(&i.file)))
-                .write(&target)
+        let mut names = PlotNames::new(path, args.files.len(), args.sweep);
+        for (i, d) in &ok {
+            let target = names.next(&i.file, i.sweep);
+            let mut plot = eisfit::plot::DrtPlot::new(d).with_title(format!("DRT, {}", short_name(&i.file)));
+            if let Some((w, h)) = args.plot_size.size.scaled((640, 440)) {
+                plot = plot.with_size(w, h);
+            }
+            plot.write(&target)
                 .with_context(|| format!("writing {}", target.display()))?;
             eprintln!("wrote {}", target.display());
         }

@@ -1,9 +1,10 @@
-//! `eisfit energy`: volumetric and gravimetric energy density of a cell stack with a sodium-metal anode.
+//! `eisfit energy`: volumetric and gravimetric energy density of a cell stack with a sodium- or lithium-metal
+//! anode.
 
 use std::io::Write;
 
 use anyhow::Context;
-use eisfit::energy::{CellStack, Measured};
+use eisfit::energy::{AnodeMetal, CellStack, Measured};
 
 use super::{OutputFormat, EXIT_OK};
 
@@ -16,6 +17,9 @@ Examples:
   # The study's cell 1 at its measured capacity (about 239 Wh/l and 118 Wh/kg)
   eisfit energy --voltage 3.4 --capacity-mah-cm2 2.14 --anode-reservoir-um 36 \\
       --separator-um 50 --cathode-um 200 --cathode-porosity 0.63
+  # A lithium-metal anode (density 0.534 g/cm³, 3862 mAh/g)
+  eisfit energy --anode-metal lithium --voltage 3.8 --capacity-mah-cm2 3 --anode-reservoir-um 20 \\
+      --separator-um 20 --cathode-um 80 --cathode-porosity 0.3
   # Anode-free, with uncertainties, as JSON
   eisfit energy --voltage 3.4 --capacity-mah-cm2 2.5:0.1 --anode-reservoir-um 0 \\
       --separator-um 50:4 --cathode-um 95:5 --cathode-porosity 0.30:0.02 --output json";
@@ -27,10 +31,14 @@ pub struct EnergyArgs {
     /// Average discharge voltage, V.
     #[arg(long, value_name = "V[:SE]")]
     pub voltage: Measured,
-    /// Areal capacity, mAh/cm² (plates C/1166/ρ_anode cm of sodium on charge).
+    /// Areal capacity, mAh/cm² (plates C/q/ρ_anode cm of metal on charge; q = 1166 mAh/g for sodium, 3862 for
+    /// lithium).
     #[arg(long, value_name = "C[:SE]")]
     pub capacity_mah_cm2: Measured,
-    /// Sodium present in the discharged state, µm (0 for anode-free).
+    /// The anode metal: sodium or lithium. Sets the specific capacity and the default anode density.
+    #[arg(long, value_name = "METAL", default_value = "sodium")]
+    pub anode_metal: AnodeMetal,
+    /// Metal present in the discharged state, µm (0 for anode-free).
     #[arg(long, value_name = "D[:SE]")]
     pub anode_reservoir_um: Measured,
     /// Separator thickness, µm.
@@ -39,12 +47,12 @@ pub struct EnergyArgs {
     /// Cathode thickness, µm.
     #[arg(long, value_name = "D[:SE]")]
     pub cathode_um: Measured,
-    /// Cathode porosity as a fraction in [0, 1), filled with electrolyte.
+    /// Cathode porosity as a fraction in [0, 1) (0.63, not 63), filled with electrolyte.
     #[arg(long, value_name = "P[:SE]")]
     pub cathode_porosity: Measured,
-    /// Density of the sodium anode, g/cm³.
-    #[arg(long, value_name = "RHO[:SE]", default_value = "0.968")]
-    pub rho_anode: Measured,
+    /// Density of the metal anode, g/cm³ [default: the metal's, 0.968 for sodium, 0.534 for lithium].
+    #[arg(long, value_name = "RHO[:SE]")]
+    pub rho_anode: Option<Measured>,
     /// Density of the separator, g/cm³.
     #[arg(long, value_name = "RHO[:SE]", default_value = "3.3")]
     pub rho_separator: Measured,
@@ -64,15 +72,25 @@ pub struct EnergyArgs {
 /// # Errors
 /// An input out of its physical range (exit code 2).
 pub fn run(args: EnergyArgs) -> anyhow::Result<u8> {
-    let stack = CellStack::new(args.voltage, args.capacity_mah_cm2)
+    let p = args.cathode_porosity.value;
+    if (1.0..=100.0).contains(&p) {
+        anyhow::bail!(
+            "--cathode-porosity {p}: the cathode porosity is given as a fraction in [0, 1): {} for {p} %",
+            p / 100.0
+        );
+    }
+    let mut stack = CellStack::new(args.voltage, args.capacity_mah_cm2)
+        .with_anode_metal(args.anode_metal)
         .with_anode_reservoir_um(args.anode_reservoir_um)
         .with_separator_um(args.separator_um)
         .with_cathode_um(args.cathode_um)
         .with_cathode_porosity(args.cathode_porosity)
-        .with_rho_anode(args.rho_anode)
         .with_rho_separator(args.rho_separator)
         .with_rho_cathode_solid(args.rho_cathode_solid)
         .with_rho_electrolyte(args.rho_electrolyte);
+    if let Some(rho) = args.rho_anode {
+        stack = stack.with_rho_anode(rho);
+    }
     let e = stack.energy_density().context("invalid cell stack")?;
     let mut out = super::stdout();
     match args.output {

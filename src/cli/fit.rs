@@ -1,10 +1,14 @@
 //! `eisfit fit FILE... --circuit C`: fit a circuit to every selected sweep of every file, in parallel.
 
-use super::fitargs::{load, FitArgs};
-use super::format::{fit_table, use_colour};
-use super::spectra::numbered;
+use super::fitargs::{load, load_error_message, FitArgs};
+use super::format::{csv_number, fit_table, use_colour};
+use super::plot::{check_svg_path, PlotSize};
+use super::reuse::{start_line, InitFrom};
+use super::spectra::PlotNames;
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
+use eisfit::fit::FitWarning;
+use eisfit::record::FitRecord;
 use eisfit::{fit, fit_series, Circuit, FitOptions, FitReport, Spectrum};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -29,33 +33,29 @@ pub struct FitCmdArgs {
     /// Output: table for people, json (an array, one object per spectrum) or csv (one row per spectrum).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_2.svg, ... for further spectra).
+    /// Write an SVG with the Nyquist, Bode and residual plots of the fit (FILE_<input>.svg for each of several
+    /// spectra); points left out of the fit are drawn grey.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     /// Fit the spectra one after another in the order given, each started from the previous converged result
     /// (with automatic start values when that fails), so that an arc keeps its label from one spectrum to the
     /// next: for tracking a cell over its cycles. Files are still read in parallel. Without it, every spectrum
     /// is fitted on its own, in parallel.
     #[arg(long)]
     sequential: bool,
+    /// Start from the parameters of a previous fit: the JSON of `eisfit fit --output json` (the entry of the same
+    /// file and sweep, or its only entry). --init values win; parameters that ended on a bound start automatically.
+    #[arg(long, value_name = "FIT.json", conflicts_with = "sequential")]
+    init_from: Option<PathBuf>,
+    /// Print each spectrum's automatic start values on stderr, as an --init option to edit and pass back.
+    #[arg(long)]
+    show_start: bool,
     /// Exit with 1 when a fit does not describe its data (misfit, structured residuals, points the circuit
     /// cannot produce), as when it does not converge.
     #[arg(long)]
     strict: bool,
-}
-
-/// One fitted spectrum in the JSON output: the report plus where it came from.
-#[derive(Serialize)]
-struct FitOutput<'a> {
-    file: String,
-    sweep: usize,
-    /// With `--sequential`: whether the fit started from the previous spectrum's result.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warm_started: Option<bool>,
-    #[serde(flatten)]
-    report: &'a FitReport,
-    /// The warnings with their stable codes, next to their text in `warnings`.
-    diagnostics: Vec<eisfit::fit::Diagnostic>,
 }
 
 /// A job that failed, in the JSON output: where it came from and why.
@@ -74,6 +74,8 @@ struct Job {
     result: Result<FitReport, String>,
     /// With `--sequential`: whether the fit started from the previous result.
     warm_started: Option<bool>,
+    /// Warnings about the file (truncated, sweeps not fitted), added to the fit's own.
+    file_warnings: Vec<FitWarning>,
     /// The job's part of the output (a JSON array element, a table or a CSV row), rendered by the thread that
     /// fitted it (for a failed job: its JSON element or CSV row with the error, nothing in a table).
     rendered: Vec<u8>,
@@ -92,6 +94,25 @@ pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
     let circuit = args.fit.circuit()?;
     let options = args.fit.options(&circuit)?;
     let reader = args.fit.reader()?;
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
+    let given_starts: Vec<(String, f64)> = [("--init", &args.fit.init), ("--fix", &args.fit.fix)]
+        .into_iter()
+        .filter_map(|(o, s)| s.as_ref().map(|s| super::parse_assignments(o, s)))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .concat();
+    let init_from = match &args.init_from {
+        Some(p) => {
+            let given: Vec<String> = given_starts.iter().map(|(n, _)| n.clone()).collect();
+            Some(InitFrom::read(p, &circuit, &given)?)
+        }
+        None => None,
+    };
+    let mut plot_names = args
+        .plot
+        .as_ref()
+        .map(|p| PlotNames::new(p, args.files.len(), args.fit.sweep));
     let started = Instant::now();
     let colour = use_colour();
 
@@ -108,10 +129,10 @@ pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
         let per_file: Vec<Vec<Job>> = files
             .par_iter()
             .map(|path| {
-                let mut jobs = fit_file(path, &circuit, options, reader, args.fit.sweep);
+                let mut jobs = fit_file(path, &circuit, options, init_from.as_ref(), reader, args.fit.sweep);
                 if options.is_some() {
                     for j in &mut jobs {
-                        render(j, args.output, colour, circuit.n_params())?;
+                        render(j, args.output, colour, &circuit)?;
                     }
                 }
                 if let Some(pb) = &progress {
@@ -128,15 +149,28 @@ pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
     let mut summary = Summary::default();
     let mut emit = |jobs: &[Job], out: &mut std::io::BufWriter<std::io::Stdout>| {
         let mut body = |out: &mut std::io::BufWriter<std::io::Stdout>| {
+            if args.show_start {
+                for job in jobs {
+                    if let Some(s) = &job.spectrum {
+                        let mut given = init_from
+                            .as_ref()
+                            .map(|f| f.starts(&job.file, job.sweep))
+                            .unwrap_or_default();
+                        given.extend(given_starts.iter().cloned());
+                        let line = start_line(&circuit, s, &options, &given);
+                        eprintln!("start values for {} (sweep {}): {line}", job.file.display(), job.sweep);
+                    }
+                }
+            }
             output.write(out, jobs)?;
             summary.count(jobs);
-            if let Some(plot) = &args.plot {
+            if let Some(names) = &mut plot_names {
                 for job in jobs {
                     if let (Some(s), Ok(r)) = (&job.spectrum, &job.result) {
-                        let path = numbered(plot, summary.plotted);
+                        let path = names.next(&job.file, job.sweep);
                         summary.plotted += 1;
                         // A plot that cannot be written is that job's failure, not the batch's.
-                        match write_plot(&path, s, &circuit, r, &job.file) {
+                        match write_plot(&path, s, &circuit, r, &job.file, args.plot_size.size) {
                             Ok(()) => eprintln!("wrote {}", path.display()),
                             Err(e) => summary.plot_errors.push(format!("{}: {e:#}", job.file.display())),
                         }
@@ -159,7 +193,7 @@ pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
         let mut jobs = fit_files(&args.files, None)?;
         fit_in_order(&mut jobs, &circuit, &options);
         jobs.par_iter_mut()
-            .try_for_each(|j| render(j, args.output, colour, circuit.n_params()))?;
+            .try_for_each(|j| render(j, args.output, colour, &circuit))?;
         emit(&jobs, &mut out)?;
     } else {
         let mut done: Vec<Job> = Vec::new();
@@ -199,8 +233,8 @@ pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
         k => format!(", {k} plot(s) not written"),
     };
     eprintln!(
-        "{} spectra: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
-        n_ok + n_nc + n_err,
+        "{}: {n_ok} converged{inadequate}, {n_nc} not converged, {n_err} failed{plots}, in {:.3} s",
+        super::spectra::count_spectra(n_ok + n_nc + n_err),
         started.elapsed().as_secs_f64()
     );
     Ok(if n_err > 0 || !summary.plot_errors.is_empty() {
@@ -249,40 +283,41 @@ fn fit_file(
     path: &Path,
     circuit: &Circuit,
     options: Option<&FitOptions>,
+    init_from: Option<&InitFrom>,
     reader: eisfit::io::ReadOptions,
     sweep: eisfit::SweepSelection,
 ) -> Vec<Job> {
     match load(path, reader, sweep) {
         Err(e) => {
-            // Reader errors name the file themselves; anything else gets it in front.
-            let msg = crate::error_message(&e);
-            let shown = path.display().to_string();
             vec![Job {
                 file: path.to_path_buf(),
                 sweep: 0,
                 spectrum: None,
-                result: Err(if msg.contains(&shown) {
-                    msg
-                } else {
-                    format!("{shown}: {msg}")
-                }),
+                result: Err(load_error_message(path, &e)),
                 warm_started: None,
+                file_warnings: Vec::new(),
                 rendered: Vec::new(),
             }]
         }
-        Ok(sweeps) => sweeps
+        Ok(loaded) => loaded
+            .sweeps
             .into_iter()
             .map(|(i, s)| {
-                let result = match options {
-                    Some(o) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
-                    None => Err(String::from("not fitted")), // replaced by fit_in_order
-                };
+                let result = match (options, init_from) {
+                    (Some(o), Some(from)) => from
+                        .options(o, path, i)
+                        .and_then(|o| fit(circuit, &s, &o).map_err(|e| fit_error(path, i, &e))),
+                    (Some(o), None) => fit(circuit, &s, o).map_err(|e| fit_error(path, i, &e)),
+                    (None, _) => Err(String::from("not fitted")), // replaced by fit_in_order
+                }
+                .map(|r| with_file_warnings(r, &loaded.warnings));
                 Job {
                     file: path.to_path_buf(),
                     sweep: i,
                     spectrum: Some(s),
                     result,
                     warm_started: None,
+                    file_warnings: loaded.warnings.clone(),
                     rendered: Vec::new(),
                 }
             })
@@ -302,9 +337,17 @@ fn fit_in_order(jobs: &mut [Job], circuit: &Circuit, options: &FitOptions) {
     let series = fit_series(circuit, &spectra, options);
     for ((&k, result), warm) in read.iter().zip(series.fits).zip(series.warm_started) {
         let job = &mut jobs[k];
-        job.result = result.map_err(|e| fit_error(&job.file, job.sweep, &e));
+        job.result = result
+            .map(|r| with_file_warnings(r, &job.file_warnings))
+            .map_err(|e| fit_error(&job.file, job.sweep, &e));
         job.warm_started = Some(warm);
     }
+}
+
+/// Adds the warnings about the file a spectrum came from to its fit's own.
+fn with_file_warnings(mut report: FitReport, warnings: &[FitWarning]) -> FitReport {
+    report.warnings.extend(warnings.iter().cloned());
+    report
 }
 
 /// The CSV columns before the parameters.
@@ -323,7 +366,8 @@ const CSV_COLUMNS: [&str; 10] = [
 
 /// Renders a fitted job's part of the output into `job.rendered`: its JSON array element, its table, or its CSV
 /// row (without the header). A failed job renders nothing.
-fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) -> anyhow::Result<()> {
+fn render(job: &mut Job, format: OutputFormat, colour: bool, circuit: &Circuit) -> anyhow::Result<()> {
+    let n_params = circuit.n_params();
     let mut buf = std::mem::take(&mut job.rendered);
     buf.clear();
     if let Err(e) = &job.result {
@@ -357,36 +401,32 @@ fn render(job: &mut Job, format: OutputFormat, colour: bool, n_params: usize) ->
                 let np = r.parameters.len();
                 buf.reserve(1024 + 100 * r.residuals.len() + 250 * np + 48 * np * np);
                 json_element(
-                    &FitOutput {
-                        file: job.file.display().to_string(),
-                        sweep: job.sweep,
-                        warm_started: job.warm_started,
-                        report: r,
-                        diagnostics: r.diagnostics(),
-                    },
+                    &FitRecord::new(r)
+                        .with_source(job.file.display().to_string(), job.sweep)
+                        .with_warm_started(job.warm_started),
                     &mut buf,
                 )?
             }
             OutputFormat::Table => {
                 let label = format!("{} (sweep {})", job.file.display(), job.sweep);
-                buf.extend_from_slice(fit_table(&label, r, colour).as_bytes());
+                buf.extend_from_slice(fit_table(&label, r, &eisfit::fit::arcs(circuit, r), colour).as_bytes());
             }
             OutputFormat::Csv => {
                 let mut row = vec![
                     job.file.display().to_string(),
                     job.sweep.to_string(),
                     r.converged.to_string(),
-                    r.chi2.to_string(),
-                    r.reduced_chi2.to_string(),
-                    r.pseudo_chi2.to_string(),
-                    r.aic.to_string(),
-                    r.bic.to_string(),
+                    csv_number(r.chi2),
+                    csv_number(r.reduced_chi2),
+                    csv_number(r.pseudo_chi2),
+                    csv_number(r.aic),
+                    csv_number(r.bic),
                     r.n_points.to_string(),
                     r.n_iterations.to_string(),
                 ];
                 for p in &r.parameters {
-                    row.push(p.value.to_string());
-                    row.push(p.stderr.map(|s| s.to_string()).unwrap_or_default());
+                    row.push(csv_number(p.value));
+                    row.push(p.stderr.map(csv_number).unwrap_or_default());
                 }
                 row.push(r.adequacy.adequate.to_string());
                 row.push(r.warnings.iter().map(|w| w.code()).collect::<Vec<_>>().join(";"));
@@ -510,12 +550,20 @@ fn json_element(value: &impl Serialize, buf: &mut Vec<u8>) -> serde_json::Result
     serde_json::to_writer(buf, value)
 }
 
-fn write_plot(path: &Path, s: &Spectrum, circuit: &Circuit, r: &FitReport, file: &Path) -> anyhow::Result<()> {
+fn write_plot(
+    path: &Path,
+    s: &Spectrum,
+    circuit: &Circuit,
+    r: &FitReport,
+    file: &Path,
+    size: PlotSize,
+) -> anyhow::Result<()> {
     let plot = eisfit::plot::fit_plot(s, circuit, r)?.with_label(
         file.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
     );
+    let plot = size.spectrum(plot, true);
     plot.write_report(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
@@ -587,15 +635,9 @@ mod tests {
         let (re, im): (Vec<f64>, Vec<f64>) = z.iter().map(|z| (z.re * 1.01, z.im)).unzip();
         let s = Spectrum::from_parts(f, &re, &im).unwrap();
         let r = fit(&circuit, &s, &FitOptions::default()).unwrap();
-        let docs: Vec<FitOutput> = ["a.csv", "b\"c.csv"]
+        let docs: Vec<FitRecord> = ["a.csv", "b\"c.csv"]
             .iter()
-            .map(|name| FitOutput {
-                file: (*name).into(),
-                sweep: 1,
-                warm_started: Some(true),
-                report: &r,
-                diagnostics: r.diagnostics(),
-            })
+            .map(|name| FitRecord::new(&r).with_source(*name, 1).with_warm_started(Some(true)))
             .collect();
         check_layout(&docs);
     }

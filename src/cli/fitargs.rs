@@ -23,9 +23,15 @@ pub struct FitArgs {
     /// Bounds, NAME=LOW:HIGH,... (inf and -inf allowed) [default: R, C, Q > 0; exponents in (0, 1]].
     #[arg(long)]
     pub bounds: Option<String>,
-    /// Residual weighting: modulus (1/|Z|), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (1/σ from the file's sigma_real_ohm/sigma_imag_ohm or σ(Z')/σ(Z'') columns).
+    /// Residual weighting: modulus (1/|Z|), modulus-model (1/|Z| of the fitted model, iterated: no bias from noisy weights), unit, proportional (1/|Z'|, 1/|Z''|) or sigma (1/σ from the file's sigma_real_ohm/sigma_imag_ohm or σ(Z')/σ(Z'') columns).
     #[arg(long, default_value = "modulus")]
     pub weight: Weighting,
+    /// Standard errors from the model covariance s²(JᵀWJ)⁻¹ (model), or from the sandwich estimator (robust), which holds when the weights do not match the noise.
+    #[arg(long, default_value = "model")]
+    pub covariance: eisfit::fit::Covariance,
+    /// Also run the linear Kramers–Kronig test on each spectrum fitted (as `eisfit validate`) and report its verdict (JSON: "kk"; about a millisecond per spectrum).
+    #[arg(long)]
+    pub kk: bool,
     /// Fit only frequencies at or above this value, Hz [default: no limit].
     #[arg(long)]
     pub fmin: Option<f64>,
@@ -35,6 +41,11 @@ pub struct FitArgs {
     /// Drop inductive points (Z'' > 0) before fitting.
     #[arg(long)]
     pub drop_inductive: bool,
+    /// Leave points out of the fit: frequency ranges LOW:HIGH in Hz (inclusive; an empty side is open: 45:55,
+    /// 1e5:, :0.1) and point positions #K or #K-M (0-based, in file order), comma-separated, e.g.
+    /// --exclude 45:55,#0-2. Plots draw them grey.
+    #[arg(long, value_name = "RANGES")]
+    pub exclude: Option<String>,
     /// Always run N random starts besides the first [default: up to 8, only when the first fit is doubtful].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub multistart: Option<u64>,
@@ -93,8 +104,11 @@ impl FitArgs {
 
     /// Library options for `circuit`; names are checked against it so errors come before any file is read.
     pub fn options(&self, circuit: &Circuit) -> anyhow::Result<FitOptions> {
+        super::spectra::check_window(self.fmin, self.fmax)?;
         let mut o = FitOptions::default()
             .with_weighting(self.weight)
+            .with_covariance(self.covariance)
+            .with_kk_check(self.kk)
             .with_seed(self.seed)
             .with_max_evaluations(usize::try_from(self.max_evaluations).unwrap_or(usize::MAX));
         if let Some(s) = &self.init {
@@ -135,6 +149,9 @@ impl FitArgs {
         if let Some(n) = self.multistart {
             o = o.with_multistart(usize::try_from(n).unwrap_or(usize::MAX));
         }
+        if let Some(e) = &self.exclude {
+            o = super::reuse::exclude(o, e)?;
+        }
         Ok(o.with_drop_inductive(self.drop_inductive)
             .with_canonical_order(!self.no_canonical_order))
     }
@@ -145,9 +162,37 @@ impl FitArgs {
     }
 }
 
-/// Reads `path` and returns its selected sweeps as (sweep index, spectrum).
-pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> anyhow::Result<Vec<(usize, Spectrum)>> {
+/// The selected sweeps of one file, with the warnings its reader notes and the selection give each fit of it.
+pub struct Loaded {
+    /// (sweep index, spectrum) for each selected sweep.
+    pub sweeps: Vec<(usize, Spectrum)>,
+    /// A truncated file, a table that ended early, sweeps left out by `--sweep N`.
+    pub warnings: Vec<eisfit::fit::FitWarning>,
+}
+
+/// Reads `path` and returns its selected sweeps as (sweep index, spectrum), with the file's warnings.
+pub fn load(path: &Path, options: io::ReadOptions, sweep: SweepSelection) -> anyhow::Result<Loaded> {
     let file = io::read_with(path, &options)?;
-    let sweeps = file.select(sweep)?;
-    Ok(sweeps.into_iter().map(|s| (s.index(), s.spectrum().clone())).collect())
+    let selected = file.select(sweep)?;
+    let fitted = match sweep {
+        SweepSelection::Index(i) => Some(i),
+        SweepSelection::All => None,
+    };
+    let warnings = eisfit::fit::FitWarning::from_file(file.notes(), file.sweeps().len(), fitted);
+    let sweeps = selected
+        .into_iter()
+        .map(|s| (s.index(), s.spectrum().clone()))
+        .collect();
+    Ok(Loaded { sweeps, warnings })
+}
+
+/// The message of an error from [`load`], naming the file: a reader's error names it itself (every
+/// [`io::ReadError`] does); anything else gets it in front.
+pub fn load_error_message(path: &Path, e: &anyhow::Error) -> String {
+    let msg = crate::error_message(e);
+    if e.downcast_ref::<io::ReadError>().is_some() {
+        msg
+    } else {
+        format!("{}: {msg}", path.display())
+    }
 }

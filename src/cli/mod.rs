@@ -11,6 +11,7 @@ pub mod format;
 pub mod identify;
 pub mod plot;
 pub mod read;
+pub mod reuse;
 pub mod series;
 pub mod simulate;
 pub mod spectra;

@@ -61,6 +61,16 @@ fn note_to_stderr(file: &io::DataFile) {
     }
 }
 
+/// What a sweep is, for the table: the measured data, or a drift-corrected copy of them (Gamry's second table).
+fn sweep_kind(s: &Sweep) -> &'static str {
+    let drift = s.metadata().extra().get("drift_corrected").is_some_and(|v| v == "true");
+    if drift {
+        "drift-corrected"
+    } else {
+        "measured"
+    }
+}
+
 fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> std::io::Result<()> {
     writeln!(out, "file:    {}", file.name())?;
     writeln!(out, "format:  {}", file.format())?;
@@ -79,18 +89,19 @@ fn write_table(out: &mut impl Write, file: &io::DataFile, sweeps: &[&Sweep]) -> 
     writeln!(out)?;
     writeln!(
         out,
-        "{:>5}  {:>6}  {:>12}  {:>12}",
+        "{:>5}  {:>6}  {:>12}  {:>12}  kind",
         "sweep", "points", "f_min_hz", "f_max_hz"
     )?;
     for s in sweeps {
         let (lo, hi) = s.spectrum().frequency_range();
         writeln!(
             out,
-            "{:>5}  {:>6}  {:>12.5e}  {:>12.5e}",
+            "{:>5}  {:>6}  {:>12.5e}  {:>12.5e}  {}",
             s.index(),
             s.spectrum().len(),
             lo,
-            hi
+            hi,
+            sweep_kind(s)
         )?;
     }
     if !file.notes().is_empty() {

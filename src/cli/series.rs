@@ -3,7 +3,7 @@
 
 use super::arrhenius::LawArg;
 use super::fitargs::{load, FitArgs};
-use super::format::{eng, use_colour};
+use super::format::{column_reference, csv_number, eng_pm_like, use_colour};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK};
 use anyhow::{bail, Context};
 use eisfit::analysis::{
@@ -54,6 +54,8 @@ pub struct SeriesArgs {
     /// Write the Arrhenius plot of the quantities as SVG.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
     /// Also fit every spectrum in one least-squares problem (after the per-spectrum fits, which give its start
     /// values): parameters free per spectrum unless --shared or --arrhenius.
     #[arg(long)]
@@ -135,6 +137,26 @@ fn read_manifest(path: &Path) -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// σ = d/(R·A) needs an area wherever a thickness is given: a thickness without any area is an error, not a
+/// conductivity silently left out.
+fn check_conductivity_inputs(args: &SeriesArgs, rows: &[Row]) -> anyhow::Result<()> {
+    let thickness = args.thickness_um.is_some() || rows.iter().any(|r| r.thickness_um.is_some());
+    let area = args.area_cm2.is_some() || rows.iter().any(|r| r.area_cm2.is_some());
+    if thickness && !area {
+        bail!(
+            "a thickness is given (--thickness-um or the manifest's thickness_um column) but no electrode area: the \
+             conductivity σ = d/(R·A) needs --area-cm2 (or an area_cm2 column in the manifest)"
+        );
+    }
+    if thickness && args.combine.is_empty() {
+        bail!(
+            "a thickness is given but no quantity to take the conductivity of: add --combine NAME=EXPR \
+             (e.g. --combine bulk=R1), and --conductivity-of NAME to choose among several"
+        );
+    }
+    Ok(())
+}
+
 /// Runs `eisfit series`.
 pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -158,13 +180,20 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         opts = opts.with_conductivity_of(q.clone());
     }
 
+    if let Some(p) = &args.plot {
+        super::plot::check_svg_path("--plot", p)?;
+    }
     let rows = read_manifest(&args.manifest)?;
+    check_conductivity_inputs(&args, &rows)?;
     let base = args.manifest.parent().unwrap_or(Path::new("."));
     let mut points = Vec::with_capacity(rows.len());
     for row in &rows {
         let path = base.join(&row.file);
-        let sweeps = load(&path, reader, args.fit.sweep)?;
-        for (i, s) in sweeps {
+        let loaded = load(&path, reader, args.fit.sweep)?;
+        for w in &loaded.warnings {
+            eprintln!("{}: warning: {w}", path.display());
+        }
+        for (i, s) in loaded.sweeps {
             let mut p = SeriesPoint::new(row.file.clone(), row.temperature_c, s).with_sweep(i);
             if let Some(a) = row.area_cm2 {
                 p = p.with_area_cm2(a);
@@ -222,6 +251,9 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
                 LawArg::TPrefactor => ("ln(R/T)", ", T in K"),
                 LawArg::Plain => ("ln R", ""),
             };
+            if let Some((w, h)) = args.plot_size.size.scaled((640, 520)) {
+                plot = plot.with_size(w, h);
+            }
             plot.with_y_title(format!("{y}   (R in {unit}{t_unit})"))
                 .write(path)
                 .with_context(|| format!("writing {}", path.display()))?;
@@ -239,7 +271,8 @@ pub fn run(args: SeriesArgs) -> anyhow::Result<u8> {
         .filter(|f| matches!(&f.outcome, FitOutcome::Report(r) if r.converged))
         .count();
     eprintln!(
-        "{n} spectra: {n_ok} converged, {} not, in {:.3} s",
+        "{}: {n_ok} converged, {} not, in {:.3} s",
+        super::spectra::count_spectra(n),
         n - n_ok,
         started.elapsed().as_secs_f64()
     );
@@ -295,8 +328,8 @@ fn write_global(out: &mut impl Write, g: &GlobalFit) -> anyhow::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "global fit: {} spectra, {} points, {} parameters, {} iterations, {}",
-        g.spectra.len(),
+        "global fit: {}, {} points, {} parameters, {} iterations, {}",
+        super::spectra::count_spectra(g.spectra.len()),
         g.n_points,
         g.n_parameters,
         g.n_iterations,
@@ -308,13 +341,6 @@ fn write_global(out: &mut impl Write, g: &GlobalFit) -> anyhow::Result<()> {
     }
     writeln!(out, "  χ² = {:.4e}   reduced χ² = {:.4e}", g.chi2, g.reduced_chi2)?;
     Ok(())
-}
-
-fn pm(v: f64, e: Option<f64>, unit: &str) -> String {
-    match e {
-        Some(e) => format!("{} ± {}", eng(v, unit), eng(e, unit)),
-        None => eng(v, unit),
-    }
 }
 
 fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Result<()> {
@@ -350,20 +376,20 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
     if !r.quantities.is_empty() {
         writeln!(out)?;
         writeln!(out, "{:<14}  {:>8}  {:>26}  {:>30}", "quantity", "T / °C", "R", "R·A")?;
+        // One prefix per column where the column allows it, so that the rows line up.
+        let r_ref = column_reference(r.quantities.iter().map(|q| q.value_ohm));
+        let a_ref = column_reference(r.quantities.iter().filter_map(|q| q.areal_ohm_cm2));
         for q in &r.quantities {
             let areal = q
                 .areal_ohm_cm2
-                .map(|a| match q.areal_stderr_ohm_cm2 {
-                    Some(e) => format!("{a:.4} ± {e:.4} Ω·cm²"),
-                    None => format!("{a:.4} Ω·cm²"),
-                })
+                .map(|a| eng_pm_like(a, q.areal_stderr_ohm_cm2, "Ω·cm²", a_ref.unwrap_or(a)))
                 .unwrap_or_default();
             writeln!(
                 out,
                 "{:<14}  {:>8.2}  {:>26}  {:>30}",
                 q.name,
                 q.temperature_c,
-                pm(q.value_ohm, q.stderr_ohm, "Ohm"),
+                eng_pm_like(q.value_ohm, q.stderr_ohm, "Ohm", r_ref.unwrap_or(q.value_ohm)),
                 areal
             )?;
         }
@@ -371,17 +397,19 @@ fn write_table(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Res
     if !r.conductivity.is_empty() {
         writeln!(out)?;
         writeln!(out, "conductivity of {}:", r.conductivity[0].quantity)?;
+        let s_ref = column_reference(r.conductivity.iter().map(|c| c.sigma_s_per_cm));
         for c in &r.conductivity {
-            let ms = 1e3 * c.sigma_s_per_cm;
-            match c.sigma_stderr_s_per_cm {
-                Some(e) => writeln!(
-                    out,
-                    "  {:>8.2} °C   σ = {ms:.4} ± {:.4} mS/cm",
-                    c.temperature_c,
-                    1e3 * e
-                )?,
-                None => writeln!(out, "  {:>8.2} °C   σ = {ms:.4} mS/cm", c.temperature_c)?,
-            }
+            writeln!(
+                out,
+                "  {:>8.2} °C   σ = {}",
+                c.temperature_c,
+                eng_pm_like(
+                    c.sigma_s_per_cm,
+                    c.sigma_stderr_s_per_cm,
+                    "S/cm",
+                    s_ref.unwrap_or(c.sigma_s_per_cm)
+                )
+            )?;
         }
     }
     if !r.arrhenius.is_empty() {
@@ -424,7 +452,7 @@ fn write_csv(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Resul
         "sigma_s_per_cm",
         "sigma_stderr_s_per_cm",
     ])?;
-    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let opt = |v: Option<f64>| v.map(csv_number).unwrap_or_default();
     for q in &r.quantities {
         let sigma = r
             .conductivity
@@ -432,8 +460,8 @@ fn write_csv(out: &mut impl Write, r: &TemperatureSeriesReport) -> anyhow::Resul
             .find(|c| c.quantity == q.name && (c.temperature_c - q.temperature_c).abs() < 1e-9);
         w.write_record([
             q.name.clone(),
-            q.temperature_c.to_string(),
-            q.value_ohm.to_string(),
+            csv_number(q.temperature_c),
+            csv_number(q.value_ohm),
             opt(q.stderr_ohm),
             opt(q.areal_ohm_cm2),
             opt(q.areal_stderr_ohm_cm2),

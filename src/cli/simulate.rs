@@ -22,7 +22,9 @@ pub enum SimOutput {
     eisfit simulate --circuit 'R0-p(R1,CPE1)' --params R0=10,R1=100,CPE1.Q=1e-6,CPE1.n=0.9\n  \
     eisfit simulate --circuit 'R(RQ)(RQ)' --params R0=5,R1=8,CPE0.Q=1.4e-6,CPE0.n=0.85,R2=6,CPE1.Q=1.5e-5,CPE1.n=0.9 \\\n      \
     --fmax 1e6 --fmin 1 --noise 0.005 --seed 1 > cell.csv\n  \
-    eisfit simulate --circuit 'R0-p(R1,C1)' --params R0=10,R1=100,C1=1e-6 --noise 0.01 --write-sigma > sigma.csv")]
+    eisfit simulate --circuit 'R0-p(R1,C1)' --params R0=10,R1=100,C1=1e-6 --noise 0.01 --write-sigma > sigma.csv
+  \
+    eisfit simulate --circuit 'R0-p(R1,C1)' --params R0=10,R1=100,C1=1e-6 --frequencies-from cell.mpt > model.csv")]
 pub struct SimulateArgs {
     /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)).
     #[arg(long)]
@@ -39,6 +41,10 @@ pub struct SimulateArgs {
     /// Points per decade of the logarithmic grid.
     #[arg(long, default_value_t = 10)]
     points_per_decade: usize,
+    /// Simulate at the frequencies of this spectrum file (its first sweep, in its order) instead of a logarithmic
+    /// grid: a model to compare with a measurement point by point.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fmin", "fmax", "points_per_decade"])]
+    frequencies_from: Option<std::path::PathBuf>,
     /// Proportional Gaussian noise, as a relative standard deviation (0.005 = 0.5 %); 0 for none.
     #[arg(long, default_value_t = 0.0)]
     noise: f64,
@@ -57,27 +63,23 @@ pub struct SimulateArgs {
 /// Runs `eisfit simulate`.
 pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
     let circuit: Circuit = args.circuit.parse().with_context(|| "--circuit")?;
-    let given = parse_assignments("--params", &args.params)?;
-    let mut values: Vec<Option<f64>> = vec![None; circuit.n_params()];
-    for (name, v) in given {
-        let i = circuit.param_index(&name).context("--params")?;
-        if values[i].is_some() {
-            bail!("--params: '{name}' is given twice");
+    let params = every_parameter(&circuit, "--params", &args.params)?;
+    let freq = match &args.frequencies_from {
+        Some(path) => {
+            let sweeps = super::fitargs::load(
+                path,
+                eisfit::io::ReadOptions::default(),
+                eisfit::SweepSelection::Index(0),
+            )?;
+            sweeps
+                .sweeps
+                .into_iter()
+                .next()
+                .map(|(_, s)| s.freq_hz().to_vec())
+                .with_context(|| format!("{}: no spectrum", path.display()))?
         }
-        values[i] = Some(v);
-    }
-    let missing: Vec<String> = circuit
-        .params()
-        .iter()
-        .zip(&values)
-        .filter(|(_, v)| v.is_none())
-        .map(|(p, _)| p.name().to_string())
-        .collect();
-    if !missing.is_empty() {
-        bail!("--params: missing value(s) for {}", missing.join(", "));
-    }
-    let params: Vec<f64> = values.into_iter().flatten().collect();
-    let freq = log_frequencies(args.fmax, args.fmin, args.points_per_decade)?;
+        None => log_frequencies(args.fmax, args.fmin, args.points_per_decade)?,
+    };
     let noise = if args.noise > 0.0 {
         Some(Noise::new(args.noise, args.seed)?)
     } else {
@@ -131,4 +133,28 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// The value of every parameter of `circuit` from `NAME=VALUE,...` given with `option`: each exactly once.
+pub fn every_parameter(circuit: &Circuit, option: &str, text: &str) -> anyhow::Result<Vec<f64>> {
+    let given = parse_assignments(option, text)?;
+    let mut values: Vec<Option<f64>> = vec![None; circuit.n_params()];
+    for (name, v) in given {
+        let i = circuit.param_index(&name).context(option.to_owned())?;
+        if values[i].is_some() {
+            bail!("{option}: '{name}' is given twice");
+        }
+        values[i] = Some(v);
+    }
+    let missing: Vec<String> = circuit
+        .params()
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| v.is_none())
+        .map(|(p, _)| p.name().to_string())
+        .collect();
+    if !missing.is_empty() {
+        bail!("{option}: missing value(s) for {}", missing.join(", "));
+    }
+    Ok(values.into_iter().flatten().collect())
 }

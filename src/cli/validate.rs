@@ -1,13 +1,14 @@
 //! `eisfit validate FILE...`: the linear Kramers–Kronig test of every selected sweep of every file.
 
-use super::spectra::{numbered, read_all, short_name};
+use super::plot::check_svg_path;
+use super::spectra::{read_all, short_name, PlotNames};
 use super::{OutputFormat, EXIT_NOT_CONVERGED, EXIT_OK, EXIT_USAGE};
 use anyhow::Context;
 use eisfit::io::SweepSelection;
+use eisfit::record::LinKkRecord;
 use eisfit::validation::{Immittance, RcSelection};
 use eisfit::{lin_kk, LinKk, LinKkOptions};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -45,9 +46,11 @@ pub struct ValidateArgs {
     /// per spectrum).
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
-    /// Write an SVG of the residuals (FILE_2.svg, ... for further spectra).
+    /// Write an SVG of the residuals (FILE_<input>.svg for each of several spectra).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    #[command(flatten)]
+    plot_size: super::plot::PlotSizeArg,
 }
 
 /// `--immittance`.
@@ -59,28 +62,12 @@ enum ImmittanceArg {
     Admittance,
 }
 
-/// One spectrum in the JSON output.
-#[derive(Serialize)]
-struct ValidateOutput<'a> {
-    file: String,
-    sweep: usize,
-    valid: bool,
-    n_rc: usize,
-    mu: f64,
-    pseudo_chi2: f64,
-    max_abs_residual: f64,
-    pseudo_chi2_sum: f64,
-    noise_variance: f64,
-    noise_ratio: f64,
-    immittance: Immittance,
-    frequency_hz: &'a [f64],
-    residual_real: &'a [f64],
-    residual_imag: &'a [f64],
-}
-
 /// Runs `eisfit validate`; returns 0 when every spectrum is valid, 1 when one is not, 2 when one could not be
 /// tested.
 pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
+    if let Some(p) = &args.plot {
+        check_svg_path("--plot", p)?;
+    }
     let inputs = read_all(&args.files, &args.format, args.sweep, args.fmin, args.fmax)?;
     let mut options = LinKkOptions::default();
     if let Some(n) = args.n_rc {
@@ -110,24 +97,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         .collect();
     match args.output {
         OutputFormat::Json => {
-            let docs: Vec<ValidateOutput> = ok
+            let docs: Vec<LinKkRecord> = ok
                 .iter()
-                .map(|(i, r)| ValidateOutput {
-                    file: i.file.display().to_string(),
-                    sweep: i.sweep,
-                    valid: r.valid,
-                    n_rc: r.n_rc,
-                    mu: r.mu,
-                    pseudo_chi2: r.pseudo_chi2,
-                    max_abs_residual: r.max_abs_residual,
-                    pseudo_chi2_sum: r.pseudo_chi2_sum,
-                    noise_variance: r.noise_variance,
-                    noise_ratio: r.noise_ratio,
-                    immittance: r.model.immittance,
-                    frequency_hz: &r.freq_hz,
-                    residual_real: &r.residual_real,
-                    residual_imag: &r.residual_imag,
-                })
+                .map(|(i, r)| LinKkRecord::new(r).with_source(i.file.display().to_string(), i.sweep))
                 .collect();
             serde_json::to_writer(&mut out, &docs)?;
             writeln!(out)?;
@@ -151,10 +123,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
                     i.sweep.to_string(),
                     r.valid.to_string(),
                     r.n_rc.to_string(),
-                    format!("{}", r.mu),
+                    format!("{:?}", r.mu),
                     format!("{:e}", r.pseudo_chi2),
                     format!("{:e}", r.max_abs_residual),
-                    format!("{}", r.noise_ratio),
+                    format!("{:?}", r.noise_ratio),
                     immittance_name(r.model.immittance).to_string(),
                 ])?;
             }
@@ -168,13 +140,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
     }
     out.flush().context("writing to stdout")?;
     if let Some(path) = &args.plot {
-        for (k, (i, r)) in ok.iter().enumerate() {
-            let target = numbered(path, k);
+        let mut names = PlotNames::new(path, args.files.len(), args.sweep);
+        for (i, r) in &ok {
+            let target = names.next(&i.file, i.sweep);
             let s = i.spectrum.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-            eisfit::plot::SpectrumPlot::new(s)
+            let plot = eisfit::plot::SpectrumPlot::new(s)
                 .with_label(short_name(&i.file))
                 .with_title(format!("Lin-KK residuals, {} RC ({})", r.n_rc, verdict(r)))
-                .with_residuals(&r.freq_hz, &r.residual_real, &r.residual_imag)?
+                .with_residuals(&r.freq_hz, &r.residual_real, &r.residual_imag)?;
+            args.plot_size
+                .size
+                .spectrum(plot, false)
                 .write_residuals(&target)
                 .with_context(|| format!("writing {}", target.display()))?;
             eprintln!("wrote {}", target.display());

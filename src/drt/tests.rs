@@ -68,11 +68,38 @@ fn noisy_zarc_at_one_percent() {
     for seed in [1, 2, 3] {
         let d = drt(&zarc_spectrum(Some(0.01), seed), &DrtOptions::default()).unwrap();
         let err = l2_error(&d, |u| zarc_gamma(50.0, 1e-2, 0.8, u));
-        assert!(err < 0.15, "seed {seed}: L2 error {err}");
+        // The target of docs/benchmarks.md (≤ 0.08 at 1 % noise); the earlier rule 1/(γ̄/γmax + 0.02) gave 0.11–0.14.
+        assert!(err < 0.08, "seed {seed}: L2 error {err}");
         assert!((d.r_pol_ohm - 50.0).abs() < 0.5, "seed {seed}: R_pol {}", d.r_pol_ohm);
         assert_eq!(d.peaks.len(), 1, "seed {seed}: {:?}", d.peaks);
         assert!((d.peaks[0].tau_s.log10() + 2.0).abs() < 0.05);
         assert!(d.gamma_lower_ohm.iter().zip(&d.gamma_upper_ohm).all(|(l, u)| l <= u));
+    }
+}
+
+#[test]
+fn the_adaptive_pass_sharpens_the_peak_that_plain_tikhonov_flattens() {
+    // Plain second-difference Tikhonov flattens the cusp-like top of a ZARC (φ = 0.8, γ_max = 24.5 Ω at τ0); the
+    // adaptive pass, which penalises the curvature 1000 times less at the top than in the tails, must recover the
+    // height to within 10 % and cut the L2 error by a quarter or more.
+    let exact = |u: f64| zarc_gamma(50.0, 1e-2, 0.8, u);
+    let peak = exact(1e-2f64.ln());
+    for seed in [4, 5] {
+        let s = zarc_spectrum(Some(0.01), seed);
+        let plain = drt(&s, &DrtOptions::default().with_adaptive_smoothing(false)).unwrap();
+        let adaptive = drt(&s, &DrtOptions::default()).unwrap();
+        let (e_plain, e_adaptive) = (l2_error(&plain, exact), l2_error(&adaptive, exact));
+        assert!(
+            e_adaptive < 0.75 * e_plain,
+            "seed {seed}: {e_adaptive} vs plain {e_plain}"
+        );
+        let top = adaptive.peaks[0].gamma_ohm;
+        assert!((top - peak).abs() < 0.1 * peak, "seed {seed}: peak γ {top} vs {peak}");
+        assert!(
+            plain.peaks[0].gamma_ohm < 0.9 * peak,
+            "plain Tikhonov no longer flattens: {}",
+            plain.peaks[0].gamma_ohm
+        );
     }
 }
 

@@ -20,8 +20,8 @@ fn study_cell(capacity: f64, separator_um: f64, cathode_um: f64, porosity: f64) 
 fn cell_1_hand_calculation() {
     let e = study_cell(2.14, 50.0, 200.0, 0.63).energy_density().unwrap();
     // d_plated = 2.14 / 1166 / 0.968 cm.
-    assert_relative_eq!(e.plated_sodium_um, 2.14 / 1166.0 / 0.968 * 1e4, max_relative = 1e-12);
-    assert_relative_eq!(e.plated_sodium_um, 18.96, epsilon = 0.005);
+    assert_relative_eq!(e.plated_metal_um, 2.14 / 1166.0 / 0.968 * 1e4, max_relative = 1e-12);
+    assert_relative_eq!(e.plated_metal_um, 18.96, epsilon = 0.005);
     assert_relative_eq!(e.anode_charged_um, 54.96, epsilon = 0.005);
     assert_relative_eq!(e.stack_thickness_um, 304.96, epsilon = 0.005);
     assert_relative_eq!(e.volumetric_wh_per_l, 3.4 * 2.14 / 0.030_496, max_relative = 1e-4);
@@ -163,7 +163,7 @@ fn uncertain_cell() -> CellStack {
 }
 
 fn check_gradients(x: [f64; N_INPUTS]) -> Result<(), TestCaseError> {
-    let (ev, em, an) = stack_gradients(&x);
+    let (ev, em, an) = stack_gradients(&x, SODIUM_SPECIFIC_CAPACITY_MAH_PER_G);
     for i in 0..N_INPUTS {
         // why: a relative step of 1e-6 balances truncation (∝ h²) and rounding (∝ ε/h) errors; the floor of 1 keeps
         // the step finite for a zero reservoir.
@@ -171,7 +171,10 @@ fn check_gradients(x: [f64; N_INPUTS]) -> Result<(), TestCaseError> {
         let (mut up, mut dn) = (x, x);
         up[i] += h;
         dn[i] -= h;
-        let (a, b) = (stack_energy(&up), stack_energy(&dn));
+        let (a, b) = (
+            stack_energy(&up, SODIUM_SPECIFIC_CAPACITY_MAH_PER_G),
+            stack_energy(&dn, SODIUM_SPECIFIC_CAPACITY_MAH_PER_G),
+        );
         let fd = |f: fn(&StackValues) -> f64| (f(&a) - f(&b)) / (2.0 * h);
         let close = |analytic: f64, numeric: f64, scale: f64| (analytic - numeric).abs() <= 1e-6 * scale;
         // Gradients are compared on the scale of the output per unit input, so near-zero partials pass.
@@ -220,7 +223,7 @@ fn propagated_uncertainty_matches_monte_carlo() {
         let x = cell
             .x
             .map(|m| m.value + m.stderr * Normal::new(0.0, 1.0).unwrap().sample(&mut rng));
-        let s = stack_energy(&x);
+        let s = stack_energy(&x, SODIUM_SPECIFIC_CAPACITY_MAH_PER_G);
         ev.push(s.volumetric);
         em.push(s.gravimetric);
     }
@@ -243,7 +246,7 @@ fn plated_mass_does_not_depend_on_anode_density() {
     let b = base.with_rho_anode(0.5).energy_density().unwrap();
     // Anode-free: the only anode mass is the plated sodium, C/q, so E_m is unchanged while the layer thickens.
     assert_relative_eq!(a.gravimetric_wh_per_kg, b.gravimetric_wh_per_kg, max_relative = 1e-12);
-    assert!(b.plated_sodium_um > a.plated_sodium_um);
+    assert!(b.plated_metal_um > a.plated_metal_um);
     assert!(b.volumetric_wh_per_l < a.volumetric_wh_per_l);
 }
 
@@ -291,4 +294,23 @@ fn parses_value_and_uncertainty() {
     }
     assert_eq!(Measured::new(50.0, 4.0).to_string(), "50 ± 4");
     assert_eq!(Measured::exact(3.4).to_string(), "3.4");
+}
+
+/// A lithium anode plates 4.85 µm per mAh/cm² (Albertus et al., Nature Energy 3, 16 (2018)), and its lighter,
+/// higher-capacity metal gives a denser stack than sodium with the same layers.
+#[test]
+fn a_lithium_anode_plates_the_published_thickness() {
+    let na = study_cell(2.0, 20.0, 80.0, 0.3);
+    let li = na.with_anode_metal(AnodeMetal::Lithium);
+    let (a, b) = (na.energy_density().unwrap(), li.energy_density().unwrap());
+    assert_relative_eq!(b.plated_metal_um / 2.0, 4.85, epsilon = 0.005);
+    assert!(b.plated_sodium_um.is_none() && a.plated_sodium_um.is_some());
+    assert!(b.volumetric_wh_per_l > a.volumetric_wh_per_l);
+    assert!(b.gravimetric_wh_per_kg > a.gravimetric_wh_per_kg);
+    // The lithium reservoir weighs ρ_Li·d: the mass is the hand-computed one.
+    let mass =
+        0.534 * 36e-4 + 2.0 / LITHIUM_SPECIFIC_CAPACITY_MAH_PER_G + 3.3 * 20e-4 + 80e-4 * (3.05 * 0.7 + 1.38 * 0.3);
+    assert_relative_eq!(b.gravimetric_wh_per_kg, 3.4 * 2.0 / mass, max_relative = 1e-12);
+    assert!("potassium".parse::<AnodeMetal>().is_err());
+    assert_eq!("Li".parse::<AnodeMetal>().unwrap(), AnodeMetal::Lithium);
 }

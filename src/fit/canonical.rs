@@ -46,19 +46,45 @@ fn impedance(n: &Node, p: &[f64], f: &FreqPoint, pos: &mut usize) -> Complex64 {
     }
 }
 
-/// Frequency (Hz) of the maximum of −Z″ of `node` with parameters `p`, on a grid from 1e-6 Hz to 1e10 Hz; 0 when
-/// the item has no capacitive maximum (a resistor, a pure capacitor).
+/// Frequency (Hz) of the maximum of −Z″ of `node` with parameters `p`, between 1e-6 Hz and 1e10 Hz, to 0.05 of a
+/// decade; 0 when the item has no capacitive maximum (a resistor, a pure capacitor).
+///
+/// A scan in steps of a quarter decade finds the highest point, and a scan in steps of 0.05 decade over the half
+/// decade around it locates it: 81 evaluations where one grid of 0.05 decade needs 321. An item whose −Z″ has two
+/// maxima within a quarter decade of each other's height may be located at the other one; the order of such
+/// items is a matter of convention anyway.
 pub(crate) fn characteristic_frequency(node: &Node, p: &[f64]) -> f64 {
-    let mut best = (0.0, 0.0);
-    for i in 0..=320 {
-        let fz = 10f64.powf(-6.0 + 0.05 * f64::from(i));
+    let neg_imag = |log_f: f64| {
         let mut pos = 0;
-        let z = impedance(node, p, &FreqPoint::from_hz(fz), &mut pos);
-        if z.is_finite() && -z.im > best.1 {
-            best = (fz, -z.im);
+        let z = impedance(node, p, &FreqPoint::from_hz(10f64.powf(log_f)), &mut pos);
+        if z.is_finite() {
+            -z.im
+        } else {
+            f64::NEG_INFINITY
+        }
+    };
+    let mut best = (f64::NAN, 0.0);
+    for i in 0..=64 {
+        let lf = -6.0 + 0.25 * f64::from(i);
+        let v = neg_imag(lf);
+        if v > best.1 {
+            best = (lf, v);
         }
     }
-    best.0
+    if best.0.is_nan() {
+        return 0.0;
+    }
+    let centre = best.0;
+    for i in -5..=5 {
+        let lf = centre + 0.05 * f64::from(i);
+        if (-6.0..=10.0).contains(&lf) {
+            let v = neg_imag(lf);
+            if v > best.1 {
+                best = (lf, v);
+            }
+        }
+    }
+    10f64.powf(best.0)
 }
 
 /// Reorders `params` in place (see the module docs). Sub-circuits are interchangeable only when none of their

@@ -294,10 +294,22 @@ pub fn initial_guess(circuit: &Circuit, spectrum: &Spectrum) -> Vec<f64> {
 /// A fit runs from each and keeps the lowest objective.
 #[must_use]
 pub fn initial_guesses(circuit: &Circuit, spectrum: &Spectrum) -> Vec<Vec<f64>> {
-    let feat = analyze(spectrum);
+    let measured = analyze(spectrum);
     let items: Vec<&Node> = match circuit.root() {
         Node::Series(children) => children.iter().collect(),
         other => vec![other],
+    };
+    // Peaks above the measured window may be arcs whose apex was not reached (a bulk arc), or the high-frequency
+    // resistance smeared to short time constants by an inductive end. With an inductor in the circuit the second
+    // is read first: an inductive end hides the top of the spectrum, so no arc can be located above it.
+    let folded = fold_above_window(&measured);
+    let inductive = items
+        .iter()
+        .any(|n| matches!(n, Node::Element(e) if e.kind() == ElementKind::L));
+    let features: Vec<&Features> = match (&folded, inductive) {
+        (Some(f), true) => vec![f, &measured],
+        (Some(f), false) => vec![&measured, f],
+        (None, _) => vec![&measured],
     };
     let slot_shapes: Vec<String> = items.iter().filter(|n| is_arc(n)).map(|n| shape(n)).collect();
     // A tail can be modelled by an element in series or by a diffusion element inside an arc (a Randles
@@ -309,23 +321,42 @@ pub fn initial_guesses(circuit: &Circuit, spectrum: &Spectrum) -> Vec<Vec<f64>> 
             out.push(v);
         }
     };
-    let readings = slots::arc_candidates(&feat, slot_shapes.len(), has_tail);
-    // The most plausible assignment of each reading first (arcs left to right in decreasing frequency, as
-    // written), then the other assignments to slots of different shapes: the written order of a series says
-    // nothing about which process a `p(R,CPE)` or a `p(C,R-Wo)` models.
-    for arcs in &readings {
-        push(values_for(circuit, &items, &feat, arcs));
-    }
-    for arcs in &readings {
-        for assigned in slots::assignments(arcs, &slot_shapes).into_iter().skip(1) {
-            push(values_for(circuit, &items, &feat, &assigned));
+    for feat in features {
+        let readings = slots::arc_candidates(feat, slot_shapes.len(), has_tail);
+        // The most plausible assignment of each reading first (arcs left to right in decreasing frequency, as
+        // written), then the other assignments to slots of different shapes: the written order of a series says
+        // nothing about which process a `p(R,CPE)` or a `p(C,R-Wo)` models.
+        for arcs in &readings {
+            push(values_for(circuit, &items, feat, arcs));
+        }
+        for arcs in &readings {
+            for assigned in slots::assignments(arcs, &slot_shapes).into_iter().skip(1) {
+                push(values_for(circuit, &items, feat, &assigned));
+            }
         }
     }
     if out.is_empty() {
-        out.push(values_for(circuit, &items, &feat, &[]));
+        out.push(values_for(circuit, &items, &measured, &[]));
     }
     out.truncate(MAX_CANDIDATES);
     out
+}
+
+/// The features with the peaks whose apex lies above three times the highest measured frequency read as part of
+/// the high-frequency resistance R∞ instead of as arcs; `None` when there are no such peaks.
+fn fold_above_window(feat: &Features) -> Option<Features> {
+    let top = 3.0 * feat.f_range.0;
+    let (above, arcs): (Vec<Arc>, Vec<Arc>) = feat.arcs.iter().partition(|a| a.apex_hz > top);
+    if above.is_empty() {
+        return None;
+    }
+    let moved: f64 = above.iter().map(|a| a.resistance).sum();
+    Some(Features {
+        r_inf: feat.r_inf + moved,
+        arcs,
+        r_arcs: (feat.r_arcs - moved).max(1e-3 * feat.r_arcs),
+        ..feat.clone()
+    })
 }
 
 /// The shape of a circuit part, without labels: element symbols, `s(...)` for series and `p(...)` for parallel

@@ -14,7 +14,7 @@
 //! - **Finiteness.** A non-finite objective or parameter is never reported as converged.
 
 use super::adequacy::{self, Adequacy};
-use super::options::nudge_inside;
+use super::options::{nudge_inside, Covariance};
 use super::problem::{Problem, Workspace};
 use super::report::{self, near_bound_within};
 use super::transform::Transform;
@@ -87,6 +87,8 @@ pub(super) struct Context<'a> {
     kk_floor: std::sync::OnceLock<Option<f64>>,
     /// Buffers of finished local runs, reused by the next run or the statistics on any thread.
     spare: std::sync::Mutex<Vec<Workspace>>,
+    /// Which covariance the statistics report.
+    pub(super) covariance: Covariance,
 }
 
 /// What [`Context::inspect`] finds at a point.
@@ -117,7 +119,22 @@ impl<'a> Context<'a> {
             noise_floor,
             kk_floor: std::sync::OnceLock::new(),
             spare: std::sync::Mutex::new(Vec::new()),
+            covariance: Covariance::Model,
         }
+    }
+
+    /// The same problem with other weights (model-based reweighting).
+    pub(super) fn with_weights(&self, w: Vec<Complex64>) -> Context<'a> {
+        let mut c = Context::new(
+            self.circuit,
+            self.spectrum,
+            w,
+            self.free.clone(),
+            self.bounds.clone(),
+            self.noise_floor,
+        );
+        c.covariance = self.covariance;
+        c
     }
 
     /// A workspace for `nx` free parameters: a spare one when there is one, else a new one.
@@ -148,6 +165,7 @@ impl<'a> Context<'a> {
                 params,
                 free: &self.free,
                 bounds: &self.bounds,
+                covariance: self.covariance,
             },
             &mut ws,
         );

@@ -39,7 +39,9 @@
 //! ```
 
 mod adequacy;
+mod arcs;
 mod canonical;
+mod covariance;
 pub mod global;
 pub mod guess;
 mod local;
@@ -54,15 +56,16 @@ mod verdict;
 mod weighting;
 
 pub use adequacy::{Adequacy, MISFIT_LIMIT, RUNS_Z_LIMIT};
-pub use options::FitOptions;
-pub use report::{FitReport, ParameterEstimate, Residual};
+pub use arcs::{arcs, ArcEstimate};
+pub use options::{Covariance, FitOptions, UnknownCovariance};
+pub use report::{FitReport, KkCheck, ParameterEstimate, Residual};
 pub use series::{fit_series, SeriesFit};
-pub use verdict::{Diagnostic, FitWarning, Termination, Tolerance};
-pub use weighting::Weighting;
+pub use verdict::{Diagnostic, FitWarning, Termination, Tolerance, WEIGHTS_MISMATCH_RATIO};
+pub use weighting::{UnknownWeighting, Weighting};
 
 use crate::circuit::{Circuit, CircuitError};
 use crate::spectrum::{Spectrum, SpectrumError};
-use local::Context;
+use local::{Context, LocalFit};
 use options::{into_bounds, prepare, resolve};
 
 /// Why a fit could not be run. (A fit that runs but does not converge is not an error: see
@@ -122,6 +125,14 @@ pub enum FitError {
         /// Free parameters.
         free: usize,
     },
+    /// The frequency window, the excluded points and dropping inductive points left fewer than three points.
+    #[error("{selection} of {total} points; a fit needs at least 3")]
+    TooFewSelected {
+        /// Each selection step and the points it left, e.g. `the frequency window [1e9, inf] Hz leaves 0`.
+        selection: String,
+        /// Points in the spectrum before the selection.
+        total: usize,
+    },
     /// Sigma weighting on a spectrum without standard deviations.
     #[error("sigma weighting needs per-point standard deviations, and this spectrum has none")]
     MissingSigma,
@@ -133,6 +144,13 @@ pub enum FitError {
         /// Values given.
         got: usize,
     },
+}
+
+/// A fit error serialises as its message (the `error` field of the CLI's JSON).
+impl serde::Serialize for FitError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Fits `circuit` to `spectrum`.
@@ -161,7 +179,8 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     }
     let w = options.weighting.weights(&data).ok_or(FitError::MissingSigma)?;
     let floor = noise_floor(&data, options.weighting);
-    let ctx = Context::new(circuit, &data, w, free, setup.bounds.clone(), floor);
+    let mut ctx = Context::new(circuit, &data, w, free, setup.bounds.clone(), floor);
+    ctx.covariance = options.covariance;
 
     // The first starts: user values where given, guessed values elsewhere, fixed values where fixed; one per
     // candidate reading of the spectrum (see `guess::initial_guesses`).
@@ -190,7 +209,14 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         seed: options.seed,
         budget: options.max_evaluations,
     };
-    let outcome = search::run(&ctx, &firsts, &plan);
+    let mut outcome = search::run(&ctx, &firsts, &plan);
+    if options.weighting == Weighting::ModulusModel {
+        if let Some((reweighted, refit)) = reweight_by_model(&ctx, &outcome.best, options.max_evaluations) {
+            ctx = reweighted;
+            outcome.best = refit;
+            outcome.stats = None;
+        }
+    }
     let best = outcome.best;
     let converged = best.converged();
     let mut params = best.params;
@@ -202,6 +228,13 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
     let (adequacy, signs) = ctx.adequacy(&stats);
     let mut warnings = stats.warnings;
     warnings.extend(signs);
+    // Weights that do not match the noise show as robust errors far from the model's; only on an adequate fit,
+    // where the residuals are noise and not a misfit.
+    if let (Some(ratio), true, Covariance::Model) = (stats.se_ratio, adequacy.adequate, options.covariance) {
+        if ratio > WEIGHTS_MISMATCH_RATIO {
+            warnings.push(FitWarning::WeightsMismatch { ratio });
+        }
+    }
     if !converged {
         warnings.insert(
             0,
@@ -229,12 +262,52 @@ pub fn fit(circuit: &Circuit, spectrum: &Spectrum, options: &FitOptions) -> Resu
         n_starts: outcome.n_starts,
         n_starts_at_best: outcome.n_at_best,
         weighting: options.weighting,
+        covariance_estimator: options.covariance,
         covariance: stats.covariance,
         correlation: stats.correlation,
         residuals: stats.residuals,
         adequacy,
         warnings,
+        kk: options.kk_check.then(|| kk_check(&data)).flatten(),
     })
+}
+
+/// The linear Kramers–Kronig verdict of the spectrum fitted, with `eisfit validate`'s default options; `None`
+/// when the test cannot run (too few points).
+fn kk_check(data: &Spectrum) -> Option<KkCheck> {
+    let kk = crate::validation::lin_kk(data, &crate::validation::LinKkOptions::default()).ok()?;
+    Some(KkCheck::from(&kk))
+}
+
+/// Rounds of model-based reweighting at most ([`Weighting::ModulusModel`]).
+const MODEL_REWEIGHT_ROUNDS: usize = 4;
+
+/// Relative change of every parameter below which the reweighting has converged.
+const MODEL_REWEIGHT_TOL: f64 = 1e-6;
+
+/// Refits from `best` with weights 1/|Ẑ| of the model at the current parameters until they stop changing
+/// ([`Weighting::ModulusModel`]); `None` when the model cannot be evaluated there.
+fn reweight_by_model<'a>(ctx: &Context<'a>, best: &LocalFit, budget: usize) -> Option<(Context<'a>, LocalFit)> {
+    let mut current: Option<(Context<'a>, LocalFit)> = None;
+    for _ in 0..MODEL_REWEIGHT_ROUNDS {
+        let from = current.as_ref().map_or(best, |(_, f)| f);
+        let z = ctx.circuit.impedance(&from.params, ctx.spectrum.freq_hz()).ok()?;
+        if z.iter().any(|z| !z.is_finite()) {
+            return current;
+        }
+        let next_ctx = ctx.with_weights(Weighting::modulus_of(&z));
+        let refit = next_ctx.local(&from.params, budget);
+        let settled = refit
+            .params
+            .iter()
+            .zip(&from.params)
+            .all(|(a, b)| (a - b).abs() <= MODEL_REWEIGHT_TOL * a.abs().max(b.abs()).max(f64::MIN_POSITIVE));
+        current = Some((next_ctx, refit));
+        if settled {
+            break;
+        }
+    }
+    current
 }
 
 /// The noise floor of a spectrum, as an RMS relative deviation: σ/|Z| when the fit is weighted by the file's σ.

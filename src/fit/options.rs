@@ -18,11 +18,64 @@ pub struct FitOptions {
     pub(super) fmin: Option<f64>,
     pub(super) fmax: Option<f64>,
     pub(super) drop_inductive: bool,
+    pub(super) excluded_ranges: Vec<(f64, f64)>,
+    pub(super) excluded_points: Vec<usize>,
     pub(super) multistart: usize,
     pub(super) multistart_forced: bool,
     pub(super) seed: u64,
     pub(super) canonical_order: bool,
     pub(super) max_evaluations: usize,
+    pub(super) covariance: Covariance,
+    pub(super) kk_check: bool,
+}
+
+/// How the covariance of the estimates (standard errors, intervals, correlations) is computed.
+///
+/// - [`Covariance::Model`] (the default): s²·(JᵀWJ)⁻¹ with s² = χ²/ν. Right when the weights are the inverse
+///   standard deviations of the noise up to one common factor; too narrow when they are not (with modulus
+///   weighting and noise proportional to |Z′| and |Z″| separately, the 95 % intervals of a Randles fit cover the
+///   truth about 83 % of the time).
+/// - [`Covariance::Robust`]: the heteroscedasticity-consistent "sandwich" (JᵀWJ)⁻¹·(Σ r̃ᵢ² J̃ᵢᵀJ̃ᵢ)·(JᵀWJ)⁻¹
+///   scaled by m/(m − k) (HC1; H. White, Econometrica 48 (1980) 817; J. G. MacKinnon, H. White, J. Econometrics
+///   29 (1985) 305), with r̃ and J̃ the weighted residuals and Jacobian rows. It does not assume the weights match
+///   the noise; it needs more points than parameters by a wide margin and is noisier on short spectra.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Covariance {
+    /// s²·(JᵀWJ)⁻¹.
+    #[default]
+    Model,
+    /// The sandwich estimator (HC1).
+    Robust,
+}
+
+/// A covariance name that is not `model` or `robust`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown covariance '{given}'; expected model or robust")]
+pub struct UnknownCovariance {
+    /// The name given.
+    pub given: String,
+}
+
+impl std::str::FromStr for Covariance {
+    type Err = UnknownCovariance;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "model" => Ok(Covariance::Model),
+            "robust" | "sandwich" => Ok(Covariance::Robust),
+            _ => Err(UnknownCovariance { given: s.to_owned() }),
+        }
+    }
+}
+
+impl std::fmt::Display for Covariance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Covariance::Model => "model",
+            Covariance::Robust => "robust",
+        })
+    }
 }
 
 impl Default for FitOptions {
@@ -36,16 +89,55 @@ impl Default for FitOptions {
             fmin: None,
             fmax: None,
             drop_inductive: false,
+            excluded_ranges: Vec::new(),
+            excluded_points: Vec::new(),
             multistart: 8,
             multistart_forced: false,
             seed: 0,
             canonical_order: true,
             max_evaluations: 4000,
+            covariance: Covariance::Model,
+            kk_check: false,
         }
     }
 }
 
 impl FitOptions {
+    /// How standard errors and intervals are computed (default [`Covariance::Model`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::fit::Covariance;
+    /// use eisfit::FitOptions;
+    /// let o = FitOptions::default().with_covariance(Covariance::Robust);
+    /// # let _ = o;
+    /// ```
+    #[must_use]
+    pub fn with_covariance(mut self, covariance: Covariance) -> Self {
+        self.covariance = covariance;
+        self
+    }
+
+    /// Also run the linear Kramers–Kronig test ([`crate::validation::lin_kk`], its default options) on the
+    /// spectrum fitted (after `fmin`/`fmax`), and report its verdict in [`FitReport::kk`](super::FitReport::kk)
+    /// (default off: it costs about a millisecond, more than many fits).
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::simulate::{log_frequencies, simulate};
+    /// use eisfit::{fit, Circuit, FitOptions};
+    /// let c: Circuit = "R0-p(R1,C1)".parse()?;
+    /// let data = simulate(&c, &[10.0, 100.0, 1e-6], &log_frequencies(1e5, 1.0, 8)?, None)?;
+    /// let r = fit(&c, &data, &FitOptions::default().with_kk_check(true))?;
+    /// assert!(r.kk.unwrap().valid);
+    /// # Ok::<(), eisfit::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_kk_check(mut self, on: bool) -> Self {
+        self.kk_check = on;
+        self
+    }
+
     /// The residual weighting (default [`Weighting::Modulus`]).
     #[must_use]
     pub fn with_weighting(mut self, w: Weighting) -> Self {
@@ -101,6 +193,73 @@ impl FitOptions {
     pub fn with_drop_inductive(mut self, drop: bool) -> Self {
         self.drop_inductive = drop;
         self
+    }
+
+    /// Leaves out the points with `low <= f <= high` (Hz), for example a mains-frequency band; may be given
+    /// several times. A range with `low > high` or a NaN bound excludes nothing.
+    #[must_use]
+    pub fn with_excluded_range(mut self, low: f64, high: f64) -> Self {
+        self.excluded_ranges.push((low, high));
+        self
+    }
+
+    /// Leaves out the points at these 0-based positions of the spectrum as given to the fit (file order);
+    /// positions past its end are ignored.
+    #[must_use]
+    pub fn with_excluded_points(mut self, indices: impl IntoIterator<Item = usize>) -> Self {
+        self.excluded_points.extend(indices);
+        self
+    }
+
+    /// Which points of `spectrum` the fit uses: inside the frequency window, not excluded, and not inductive
+    /// when inductive points are dropped. The fit itself refuses a selection of fewer than three points.
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::{FitOptions, Spectrum};
+    /// let s = Spectrum::from_parts(vec![1e3, 1e2, 1e1, 1.0], &[1.0, 2.0, 3.0, 4.0], &[-1.0, -1.0, 0.5, -1.0])?;
+    /// let used = FitOptions::default().with_fmin(5.0).with_drop_inductive(true).fitted_points(&s);
+    /// assert_eq!(used, vec![true, true, false, false]);
+    /// # Ok::<(), eisfit::SpectrumError>(())
+    /// ```
+    #[must_use]
+    pub fn fitted_points(&self, spectrum: &Spectrum) -> Vec<bool> {
+        self.stages(spectrum)
+            .last()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| vec![true; spectrum.len()])
+    }
+
+    /// The selections applied one after the other, each with what it is called in an error and the points left
+    /// after it.
+    fn stages(&self, spectrum: &Spectrum) -> Vec<(String, Vec<bool>)> {
+        let (f, z) = (spectrum.freq_hz(), spectrum.z());
+        let mut keep = vec![true; f.len()];
+        let mut out = Vec::new();
+        if self.fmin.is_some() || self.fmax.is_some() {
+            let (lo, hi) = (self.fmin.unwrap_or(0.0), self.fmax.unwrap_or(f64::INFINITY));
+            for (k, &fk) in keep.iter_mut().zip(f) {
+                *k = *k && fk >= lo && fk <= hi;
+            }
+            out.push((
+                format!("the frequency window [{}, {}] Hz", hz(lo), hz(hi)),
+                keep.clone(),
+            ));
+        }
+        if !self.excluded_ranges.is_empty() || !self.excluded_points.is_empty() {
+            for (i, k) in keep.iter_mut().enumerate() {
+                let in_range = self.excluded_ranges.iter().any(|&(lo, hi)| f[i] >= lo && f[i] <= hi);
+                *k = *k && !in_range && !self.excluded_points.contains(&i);
+            }
+            out.push(("excluding points".to_string(), keep.clone()));
+        }
+        if self.drop_inductive {
+            for (k, zk) in keep.iter_mut().zip(z) {
+                *k = *k && zk.im <= 0.0;
+            }
+            out.push(("dropping inductive points".to_string(), keep.clone()));
+        }
+        out
     }
 
     /// Runs `n` random starts in addition to the first (automatic or user) start, always; 0 runs only the first.
@@ -165,15 +324,44 @@ impl FitOptions {
 }
 
 /// The spectrum actually fitted: cropped and without inductive points if asked.
+///
+/// A window with `fmin > fmax` is [`SpectrumError::InvalidRange`](crate::SpectrumError::InvalidRange); a selection
+/// that leaves fewer than three points is [`FitError::TooFewSelected`], naming each step and what it left.
 pub(super) fn prepare(spectrum: &Spectrum, o: &FitOptions) -> Result<Spectrum, FitError> {
-    let mut s = spectrum.clone();
     if o.fmin.is_some() || o.fmax.is_some() {
-        s = s.cropped(o.fmin.unwrap_or(0.0), o.fmax.unwrap_or(f64::INFINITY))?;
+        // Validates the window itself (NaN, fmin > fmax) with the spectrum's own error.
+        spectrum
+            .cropped(o.fmin.unwrap_or(0.0), o.fmax.unwrap_or(f64::INFINITY))
+            .or_else(|e| match e {
+                crate::SpectrumError::TooFewPoints { .. } => Ok(spectrum.clone()),
+                other => Err(other),
+            })?;
     }
-    if o.drop_inductive {
-        s = s.without_inductive()?;
+    let stages = o.stages(spectrum);
+    let Some((_, keep)) = stages.last() else {
+        return Ok(spectrum.clone());
+    };
+    let kept = keep.iter().filter(|&&k| k).count();
+    if kept < 3 {
+        let steps: Vec<String> = stages
+            .iter()
+            .map(|(what, m)| format!("{what} leaves {}", m.iter().filter(|&&k| k).count()))
+            .collect();
+        return Err(FitError::TooFewSelected {
+            selection: steps.join(", then "),
+            total: spectrum.len(),
+        });
     }
-    Ok(s)
+    Ok(spectrum.masked(keep)?)
+}
+
+/// A frequency for a message: plain for everyday values, scientific for very large or small ones.
+fn hz(f: f64) -> String {
+    if f.is_finite() && f > 0.0 && !(1e-3..1e5).contains(&f) {
+        format!("{f:e}")
+    } else {
+        format!("{f}")
+    }
 }
 
 /// Resolved per-parameter settings.

@@ -22,6 +22,15 @@ pub(crate) const MAX_STEP: f64 = std::f64::consts::LN_10 * 2.0;
 /// (see [`Problem::evaluate`]).
 const SURE_REJECTION: f64 = 1e-10;
 
+/// The residual entry that stands for "reject this point": a step that leaves the model's domain (a non-finite
+/// impedance) or moves further than [`MAX_STEP`] gets residuals of this size, a norm far above any real one but
+/// finite, so the solver rejects the step and shrinks its trust region instead of stopping on a NaN.
+///
+/// These made-up residuals, and the `[0, …, 0, ‖r‖]` of a sure rejection, are sound because levenberg-marquardt
+/// 0.15.0 reads only the norm of a rejected trial's residuals (Cargo.toml pins that exact version); the test
+/// `problem::contract` runs spectra through this problem and a plain stacked one and finds the same iterates.
+pub(crate) const REJECTED_RESIDUAL: f64 = 1e100;
+
 /// Buffers for evaluating one (circuit, spectrum, free-parameter set): the compiled evaluator, the model and its
 /// Jacobian, the weighted residual and the compression workspace. Building one compiles the circuit and allocates;
 /// a fit keeps them (see `Context::workspace`) for its next local run and for its statistics.
@@ -185,7 +194,7 @@ impl<'a> Problem<'a> {
                 rt.fill(0.0);
                 let last = rt.len() - 1;
                 // A non-finite model gets a huge but finite norm, so the step is rejected like any other.
-                rt[last] = if ss.is_finite() { ss.sqrt() } else { 1e100 };
+                rt[last] = if ss.is_finite() { ss.sqrt() } else { REJECTED_RESIDUAL };
                 *fresh = false;
                 return;
             }
@@ -209,7 +218,7 @@ impl<'a> Problem<'a> {
             // finite residual, so LM rejects the step and shrinks its trust region instead of stopping.
             for v in r.iter_mut() {
                 if !v.is_finite() {
-                    *v = 1e100;
+                    *v = REJECTED_RESIDUAL;
                 }
             }
             // A derivative that overflows carries no usable direction.
@@ -227,7 +236,7 @@ impl<'a> Problem<'a> {
     fn compressed_residuals(&self) -> std::cell::Ref<'_, [f64]> {
         if self.too_far() {
             let mut s = self.scratch.borrow_mut();
-            s.rt.fill(1e100);
+            s.rt.fill(REJECTED_RESIDUAL);
             s.fresh = false;
         } else {
             self.n_residuals.set(self.n_residuals.get() + 1);
@@ -350,3 +359,6 @@ macro_rules! static_problem {
 
 static_problem!(1 => 2, 2 => 3, 3 => 4, 4 => 5, 5 => 6, 6 => 7, 7 => 8, 8 => 9, 9 => 10, 10 => 11, 11 => 12,
     12 => 13, 13 => 14, 14 => 15, 15 => 16, 16 => 17);
+
+#[cfg(test)]
+mod contract;

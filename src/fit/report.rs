@@ -1,6 +1,7 @@
 //! The result of a fit: parameter estimates with uncertainties, goodness-of-fit statistics and diagnostics.
 
 use super::adequacy::Adequacy;
+use super::covariance;
 use super::problem::Workspace;
 use super::verdict::{Diagnostic, FitWarning, Termination};
 use super::Weighting;
@@ -8,7 +9,6 @@ use crate::circuit::Circuit;
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize, Serializer};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 
 /// One fitted parameter.
@@ -96,6 +96,8 @@ pub struct FitReport {
     pub n_starts_at_best: usize,
     /// Weighting used.
     pub weighting: Weighting,
+    /// Which covariance the standard errors, intervals and correlations come from.
+    pub covariance_estimator: super::Covariance,
     /// Covariance matrix over all parameters, in the circuit's order (zero rows and columns for fixed ones),
     /// `None` when singular.
     #[serde(serialize_with = "rows")]
@@ -112,6 +114,38 @@ pub struct FitReport {
     /// Diagnostics worth reading: parameters at bounds, strong correlations, unidentifiable parameters, and the
     /// signs of inadequacy.
     pub warnings: Vec<FitWarning>,
+    /// The linear Kramers–Kronig verdict of the spectrum fitted, when asked for
+    /// ([`FitOptions::with_kk_check`](super::FitOptions::with_kk_check)); the JSON key `kk`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kk: Option<KkCheck>,
+}
+
+/// The linear Kramers–Kronig test's verdict on a fitted spectrum: the fields of `eisfit validate`'s JSON object
+/// that say whether the data are valid (see [`crate::validation::LinKk`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KkCheck {
+    /// Whether the spectrum passes the test.
+    pub valid: bool,
+    /// Number of RC elements chosen.
+    pub n_rc: usize,
+    /// The μ criterion at that number.
+    pub mu: f64,
+    /// Pseudo-χ² per degree of freedom.
+    pub pseudo_chi2: f64,
+    /// Largest residual relative to |Z|.
+    pub max_abs_residual: f64,
+}
+
+impl From<&crate::validation::LinKk> for KkCheck {
+    fn from(k: &crate::validation::LinKk) -> Self {
+        KkCheck {
+            valid: k.valid,
+            n_rc: k.n_rc,
+            mu: k.mu,
+            pseudo_chi2: k.pseudo_chi2,
+            max_abs_residual: k.max_abs_residual,
+        }
+    }
 }
 
 /// A matrix as an array of its rows (or `null`).
@@ -171,6 +205,8 @@ pub(crate) struct StatsInput<'a> {
     pub params: &'a [f64],
     pub free: &'a [usize],
     pub bounds: &'a [(f64, f64)],
+    /// Which covariance the standard errors come from.
+    pub covariance: super::Covariance,
 }
 
 /// Values computed from a final parameter vector.
@@ -187,31 +223,9 @@ pub(crate) struct Stats {
     pub correlation: Option<DMatrix<f64>>,
     pub residuals: Vec<Residual>,
     pub warnings: Vec<FitWarning>,
-}
-
-/// Ratio of smallest to largest singular value of the column-scaled Jacobian below which the covariance is not
-/// reported: the parameters are then not separately determined by the data.
-const SINGULAR_RCOND: f64 = 1e-12;
-
-/// The 97.5 % quantile of Student's t with `dof` degrees of freedom (NaN for none), remembered per thread for
-/// the last `dof`: a batch of spectra of one length asks for the same one every time, and the inverse
-/// incomplete beta function behind it costs as much as a few LM iterations.
-fn t_quantile_975(dof: usize) -> f64 {
-    thread_local!(static LAST: std::cell::Cell<(usize, f64)> = const { std::cell::Cell::new((0, f64::NAN)) });
-    if dof == 0 {
-        return f64::NAN;
-    }
-    LAST.with(|last| {
-        let (d, t) = last.get();
-        if d == dof {
-            return t;
-        }
-        let t = StudentsT::new(0.0, 1.0, dof as f64)
-            .map(|t| t.inverse_cdf(0.975))
-            .unwrap_or(1.96);
-        last.set((dof, t));
-        t
-    })
+    /// The largest ratio, either way, between a free parameter's robust and model standard errors (≥ 1; `None`
+    /// without a covariance): far from 1 when the weights do not match the noise.
+    pub se_ratio: Option<f64>,
 }
 
 #[allow(clippy::needless_range_loop)] // i indexes four parallel arrays
@@ -220,7 +234,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     let np = inp.params.len();
     let k = inp.free.len();
     ws.model_at(inp.params);
-    let (z, jac) = (&ws.z, &ws.jac);
+    let z = &ws.z;
 
     let mut chi2 = 0.0;
     let mut pseudo = 0.0;
@@ -247,61 +261,15 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
     let aic = ln_term + 2.0 * k as f64;
     let bic = ln_term + k as f64 * nf.ln();
 
-    // Weighted Jacobian over the free parameters, columns scaled to unit norm for a well-conditioned SVD.
     let mut warnings = Vec::new();
-    let mut cov_free: Option<DMatrix<f64>> = None;
-    if k > 0 && dof > 0 {
-        // A = QR, so A and the k × k factor R share singular values and right singular vectors; the SVD of R is
-        // much cheaper than that of the 2N × k matrix.
-        let qr = &mut ws.qr;
-        let a = qr.matrix_mut();
-        for (c, &p) in inp.free.iter().enumerate() {
-            let (re, im) = a[c * n_res..(c + 1) * n_res].split_at_mut(n);
-            for i in 0..n {
-                re[i] = inp.w[i].re * jac[p * n + i].re;
-                im[i] = inp.w[i].im * jac[p * n + i].im;
-            }
-        }
-        let scale: Vec<f64> = a
-            .chunks_exact(n_res)
-            .map(|col| col.iter().map(|v| v * v).sum::<f64>().sqrt())
-            .collect();
-        if scale.iter().all(|s| *s > 0.0 && s.is_finite()) {
-            for (col, s) in a.chunks_exact_mut(n_res).zip(&scale) {
-                let inv = 1.0 / s;
-                for v in col {
-                    *v *= inv;
-                }
-            }
-            let rmat = &mut ws.rmat;
-            qr.r_factor(rmat);
-            let svd = DMatrix::from_column_slice(k, k, rmat).svd(false, true);
-            let sv = &svd.singular_values;
-            let smax = sv.max();
-            let smin = sv.min();
-            if smin > SINGULAR_RCOND * smax {
-                if let Some(vt) = &svd.v_t {
-                    // (AᵀA)⁻¹ = V Σ⁻² Vᵀ, then undo the column scaling.
-                    let mut c = DMatrix::<f64>::zeros(k, k);
-                    for r in 0..k {
-                        for q in 0..k {
-                            let mut acc = 0.0;
-                            for m in 0..k {
-                                acc += vt[(m, r)] * vt[(m, q)] / (sv[m] * sv[m]);
-                            }
-                            c[(r, q)] = acc * s2 / (scale[r] * scale[q]);
-                        }
-                    }
-                    cov_free = Some(c);
-                }
-            }
-        }
-        if cov_free.is_none() {
-            warnings.push(FitWarning::Undetermined);
-        }
+    let estimate = covariance::estimate(inp, ws, s2, dof);
+    let (cov_free, se_ratio) = (estimate.free, estimate.se_ratio);
+    let (z, jac) = (&ws.z, &ws.jac);
+    if k > 0 && dof > 0 && cov_free.is_none() {
+        warnings.push(FitWarning::Undetermined);
     }
 
-    let t95 = t_quantile_975(dof);
+    let t95 = covariance::t_quantile_975(dof);
     let names = inp.circuit.param_names();
     let mut estimates = Vec::with_capacity(np);
     for (i, meta) in inp.circuit.params().iter().enumerate() {
@@ -336,7 +304,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
             name: names[i].clone(),
             value,
             stderr,
-            ci95: stderr.map(|s| [value - t95 * s, value + t95 * s]),
+            ci95: stderr.map(|s| covariance::interval_within_bounds(value, s, t95, (lo, hi))),
             rel_err_percent: rel,
             unit: meta.unit().to_string(),
             fixed: free_pos.is_none(),
@@ -386,6 +354,7 @@ pub(crate) fn compute(inp: &StatsInput, ws: &mut Workspace) -> Stats {
         correlation,
         residuals,
         warnings,
+        se_ratio,
     }
 }
 
@@ -431,6 +400,8 @@ impl fmt::Display for FitReport {
         for p in &self.parameters {
             let err = match (p.fixed, p.stderr, p.rel_err_percent) {
                 (true, _, _) => "fixed".to_string(),
+                // Above 100 % the data do not determine the value (the large_error warning).
+                (false, Some(s), Some(r)) if r > 100.0 => format!("± {s:.3e} (undetermined)"),
                 (false, Some(s), Some(r)) => format!("± {s:.3e} ({r:.2} %)"),
                 (false, Some(s), None) => format!("± {s:.3e}"),
                 (false, None, _) => "± n/a".to_string(),
@@ -454,26 +425,5 @@ impl fmt::Display for FitReport {
             writeln!(f, "  warning: {w}")?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::t_quantile_975;
-    use approx::assert_relative_eq;
-
-    #[test]
-    fn the_remembered_t_quantile_is_the_right_one_whatever_the_order() {
-        // Published two-sided 95 % values of Student's t.
-        for (dof, t) in [
-            (10, 2.228_138_851_986),
-            (1, 12.706_204_736_17),
-            (10, 2.228_138_851_986),
-            (120, 1.979_930_405),
-        ] {
-            assert_relative_eq!(t_quantile_975(dof), t, max_relative = 1e-9);
-        }
-        assert!(t_quantile_975(0).is_nan());
-        assert_relative_eq!(t_quantile_975(120), 1.979_930_405, max_relative = 1e-9);
     }
 }

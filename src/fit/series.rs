@@ -9,7 +9,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesFit {
     /// One result per spectrum: a report, or the error that prevented the fit.
-    pub fits: Vec<Result<FitReport, String>>,
+    pub fits: Vec<Result<FitReport, FitError>>,
     /// For each spectrum, whether its fit was started from the previous result (`true`) or from automatic start
     /// values (`false`: the first spectrum, or a warm start that did not converge).
     pub warm_started: Vec<bool>,
@@ -77,7 +77,7 @@ pub fn fit_series(circuit: &Circuit, spectra: &[Spectrum], options: &FitOptions)
                 previous = Some(r.values());
             }
         }
-        fits.push(result.map_err(|e| e.to_string()));
+        fits.push(result);
         warm.push(was_warm);
     }
     SeriesFit {

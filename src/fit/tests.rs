@@ -175,7 +175,26 @@ fn bad_options_are_errors_naming_the_parameter() {
     let e = fit(&c, &s, &FitOptions::default().with_weighting(Weighting::Sigma)).unwrap_err();
     assert!(matches!(e, FitError::MissingSigma));
     let e = fit(&c, &s, &FitOptions::default().with_fmin(1.5e5).with_fmax(1.7e5)).unwrap_err();
+    assert!(matches!(e, FitError::TooFewSelected { .. }), "{e}");
+    let kept = s.freq_hz().iter().filter(|f| (1.5e5..=1.7e5).contains(*f)).count();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("leaves {kept} of {} points", s.len())), "{msg}");
+    let e = fit(&c, &s, &FitOptions::default().with_fmin(1e3).with_fmax(10.0)).unwrap_err();
     assert!(matches!(e, FitError::Spectrum(_)), "{e}");
+    // Excluding every point but two, by range and by index.
+    let (lo, hi) = s.frequency_range();
+    let o = FitOptions::default()
+        .with_excluded_range(lo * 1.5, hi)
+        .with_excluded_points([1]);
+    let kept = s
+        .freq_hz()
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| *i != 1 && **f < lo * 1.5)
+        .count();
+    let used = o.fitted_points(&s);
+    assert_eq!(used.iter().filter(|&&u| u).count(), kept);
+    assert!(!used[1]);
     let e = fit(&c, &s, &FitOptions::default().with_initial_values(vec![1.0])).unwrap_err();
     assert!(matches!(e, FitError::WrongLength { .. }));
 }
@@ -429,11 +448,13 @@ fn the_multistart_is_seeded_and_counts_its_starts() {
     let o = FitOptions::default().with_multistart(6).with_seed(42);
     let a = fit(&circuit, &s, &o).unwrap();
     let b = fit(&circuit, &s, &o).unwrap();
-    // The first start, each of the two parallel resistors opened and shorted, and the 6 forced random starts.
+    // The first starts (one per reading of the spectrum), each of the two parallel resistors opened and shorted,
+    // and the 6 forced random starts.
+    let firsts = guess::initial_guesses(&circuit, &s).len();
     assert_eq!(
         a.n_starts,
-        1 + 2 * 2 + 6,
-        "the first start, 4 structured and 6 random ones"
+        firsts + 2 * 2 + 6,
+        "the {firsts} first starts, 4 structured and 6 random ones"
     );
     assert!(a.n_starts_at_best >= 1 && a.n_starts_at_best <= a.n_starts);
     assert_eq!(a.values(), b.values(), "same seed, same result");
@@ -578,6 +599,7 @@ fn statistics_match_a_fresh_evaluation_at_the_final_point() {
                     params: &params,
                     free: &free,
                     bounds: &setup.bounds,
+                    covariance: Covariance::Model,
                 },
                 &mut ws,
             );

@@ -203,6 +203,82 @@ pub enum FitWarning {
         /// How many points.
         points: usize,
     },
+    /// The file announces more points than it holds: the spectrum fitted is incomplete.
+    TruncatedFile {
+        /// Points the file's header announces.
+        declared: usize,
+        /// Points it holds.
+        read: usize,
+    },
+    /// The file's table ended at a line that still looks like data: the rows after it were not fitted.
+    TableEndedEarly {
+        /// 1-based line where reading stopped.
+        line: usize,
+    },
+    /// The robust (sandwich) and the model standard errors of a parameter differ by more than a factor
+    /// [`WEIGHTS_MISMATCH_RATIO`]: the weights do not match the noise, and the model errors are not to be trusted.
+    WeightsMismatch {
+        /// The largest ratio, either way, over the free parameters.
+        ratio: f64,
+    },
+    /// The file holds more sweeps than were fitted.
+    SweepsNotFitted {
+        /// Sweeps in the file.
+        in_file: usize,
+        /// The sweep that was fitted (0-based).
+        fitted: usize,
+    },
+}
+
+/// Ratio between a parameter's robust and model standard errors beyond which [`FitWarning::WeightsMismatch`] is
+/// given (either way).
+pub const WEIGHTS_MISMATCH_RATIO: f64 = 2.0;
+
+impl FitWarning {
+    /// The warnings a file's reader notes and the sweep selection give every fit of that file: a truncated
+    /// file, a table that ended early, sweeps that were not fitted (`fitted` is the one sweep fitted, `None`
+    /// when every sweep was).
+    ///
+    /// # Examples
+    /// ```
+    /// use eisfit::fit::FitWarning;
+    /// use eisfit::io::ReadNote;
+    /// let notes = [ReadNote::Truncated { declared: 79, read: 40 }];
+    /// let w = FitWarning::from_file(&notes, 3, Some(0));
+    /// assert_eq!(w.len(), 2);
+    /// assert_eq!(w[0].code(), "truncated_file");
+    /// assert_eq!(w[1].code(), "sweeps_not_fitted");
+    /// ```
+    #[must_use]
+    pub fn from_file(notes: &[crate::io::ReadNote], sweeps_in_file: usize, fitted: Option<usize>) -> Vec<Self> {
+        use crate::io::ReadNote;
+        let mut out: Vec<Self> = notes
+            .iter()
+            .filter_map(|n| match *n {
+                ReadNote::Truncated { declared, read } => Some(FitWarning::TruncatedFile { declared, read }),
+                ReadNote::TableEndedEarly { line, .. } => Some(FitWarning::TableEndedEarly { line }),
+                _ => None,
+            })
+            .collect();
+        if let Some(fitted) = fitted {
+            if sweeps_in_file > 1 {
+                out.push(FitWarning::SweepsNotFitted {
+                    in_file: sweeps_in_file,
+                    fitted,
+                });
+            }
+        }
+        out
+    }
+
+    /// True for warnings about the file the spectrum came from rather than about the fit itself.
+    #[must_use]
+    pub fn is_about_file(&self) -> bool {
+        matches!(
+            self,
+            FitWarning::TruncatedFile { .. } | FitWarning::TableEndedEarly { .. } | FitWarning::SweepsNotFitted { .. }
+        )
+    }
 }
 
 impl FitWarning {
@@ -220,6 +296,10 @@ impl FitWarning {
             FitWarning::StructuredResiduals { .. } => "structured_residuals",
             FitWarning::InductivePoints { .. } => "inductive_points",
             FitWarning::PositiveImaginary { .. } => "positive_imaginary",
+            FitWarning::TruncatedFile { .. } => "truncated_file",
+            FitWarning::TableEndedEarly { .. } => "table_ended_early",
+            FitWarning::SweepsNotFitted { .. } => "sweeps_not_fitted",
+            FitWarning::WeightsMismatch { .. } => "weights_mismatch",
         }
     }
 
@@ -283,6 +363,23 @@ impl fmt::Display for FitWarning {
             FitWarning::PositiveImaginary { points } => {
                 write!(f, "Z'' > 0 at all {points} points: does the file store -Z'' as Z''?")
             }
+            FitWarning::TruncatedFile { declared, read } => write!(
+                f,
+                "the file announces {declared} points but holds {read}: the spectrum fitted is incomplete"
+            ),
+            FitWarning::TableEndedEarly { line } => write!(
+                f,
+                "the file's table ends at line {line}, which still looks like data: the rows after it were not fitted"
+            ),
+            FitWarning::WeightsMismatch { ratio } => write!(
+                f,
+                "robust and model standard errors differ by a factor {ratio:.1}: the weights do not match the noise; \
+                 use --covariance robust (or weights that match the noise)"
+            ),
+            FitWarning::SweepsNotFitted { in_file, fitted } => write!(
+                f,
+                "the file has {in_file} sweeps; fitted sweep {fitted} only (use --sweep all, or --sweep N)"
+            ),
         }
     }
 }

@@ -48,6 +48,21 @@ pub enum ReadError {
         /// Column names on that line that could not be mapped.
         unmapped: Vec<String>,
     },
+    /// A text file without a single line of numbers: not a table of a spectrum at all.
+    #[error(
+        "{file}: not a spectrum: none of its {lines} line(s) holds numbers (line {line} reads `{first}`); expected a \
+         table with a frequency column and Z', Z'' (or |Z|, phase) columns"
+    )]
+    NoTable {
+        /// File name as given.
+        file: String,
+        /// Lines in the file.
+        lines: usize,
+        /// 1-based number of the first line with text.
+        line: usize,
+        /// That line (shortened).
+        first: String,
+    },
     /// The file is not of the format it was read as (explicit `--format`, or a broken instance of it).
     #[error("{file}: not a valid {format} file: {detail}")]
     FormatMismatch {
@@ -203,6 +218,7 @@ impl ReadError {
             | ReadError::Empty { file }
             | ReadError::Binary { file, .. }
             | ReadError::UnknownFormat { file, .. }
+            | ReadError::NoTable { file, .. }
             | ReadError::FormatMismatch { file, .. }
             | ReadError::Syntax { file, .. }
             | ReadError::Ragged { file, .. }
@@ -223,6 +239,7 @@ impl ReadError {
     pub fn line(&self) -> Option<usize> {
         match self {
             ReadError::UnknownFormat { line, .. }
+            | ReadError::NoTable { line, .. }
             | ReadError::Syntax { line, .. }
             | ReadError::Ragged { line, .. }
             | ReadError::NoData { line, .. }

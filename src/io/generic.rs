@@ -81,6 +81,16 @@ pub(crate) fn read(text: &Text<'_>, format: Format) -> Result<(Metadata, Vec<Swe
                 let map = columns.map().unwrap_or_else(|| ColumnMap::positional(0, 1, 2, 1.0));
                 (i, map, delim)
             }
+            None => {
+                // No numbers anywhere: quote the first line with text, not the last, which is no header.
+                let i = text.find(0, |l| !l.trim().is_empty()).unwrap_or(0);
+                return Err(ReadError::NoTable {
+                    file: text.name.to_owned(),
+                    lines: text.lines.len(),
+                    line: text.line_no(i),
+                    first: super::text::shorten(text.line(i)),
+                });
+            }
             _ => {
                 let before = first_numeric.unwrap_or(text.lines.len());
                 let i = (0..before)

@@ -6,8 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{format_linear, nice_step, padded_bounds, text_width};
 use super::draw::{
-    fitted_linear, legend, line, marker, max_labels, render, text, title, AxisText, Canvas, Glyph, LegendEntry, Marker,
-    Panel, Rect, INK, LABEL_FONT, MARGINS, PALETTE, TICK_FONT,
+    fitted_linear, legend, legend_height, line, marker, max_labels, render, text, title, AxisText, Canvas, Glyph,
+    LegendEntry, Marker, Panel, Rect, INK, LABEL_FONT, MARGINS, PALETTE, TICK_FONT,
 };
 use super::{check_len, check_values, clamp_size, write_svg, PlotError};
 use crate::arrhenius::{linearise, ArrheniusFit, ArrheniusLaw, Quantity};
@@ -180,14 +180,22 @@ impl ArrheniusPlot {
     fn draw(&self, c: &Canvas<'_>, plot: Rect, y_title: &str) -> Result<(), PlotError> {
         let xs = padded_bounds(self.series.iter().flat_map(|s| s.x.iter().copied()), 0.06)
             .ok_or(PlotError::RangeOverflow { what: "1000/T" })?;
+        // The data with their error bars and the ends of the fitted lines: nothing is drawn off the axes.
         let ys = padded_bounds(
             self.series.iter().flat_map(|s| {
                 let err = |i: usize| s.y_err.as_ref().map_or(0.0, |e| e[i]);
-                (0..s.y.len()).flat_map(move |i| [s.y[i] - err(i), s.y[i] + err(i)])
+                let line = s.x.iter().map(|&x| s.intercept + s.slope_k * x / 1000.0);
+                (0..s.y.len())
+                    .flat_map(move |i| [s.y[i] - err(i), s.y[i] + err(i)])
+                    .chain(line)
             }),
             0.08,
         )
         .ok_or(PlotError::RangeOverflow { what: "Arrhenius" })?;
+        // why: the legend spans most of the width, so no corner is free of data in general; room above the data,
+        // the legend's height, keeps it off the points and lines.
+        let head = ((legend_height(self.series.len()) + 12.0) / plot.height).min(0.5);
+        let ys = (ys.0, ys.1 + (ys.1 - ys.0) * head / (1.0 - head));
         let panel = Panel {
             plot,
             x: fitted_linear(xs, plot.width, true),
@@ -204,6 +212,8 @@ impl ArrheniusPlot {
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
             let at = |x: f64| panel.to_px(x, s.intercept + s.slope_k * x / 1000.0);
             line(c, vec![at(x0), at(x1)], colour, 2)?;
+            // Points along the line, so that the legend avoids it as it avoids the markers.
+            pts.extend((0..=20).map(|k| at(x0 + (x1 - x0) * f64::from(k) / 20.0)));
             for (k, (&x, &y)) in s.x.iter().zip(&s.y).enumerate() {
                 let p = panel.to_px(x, y);
                 if let Some(e) = &s.y_err {

@@ -329,8 +329,8 @@ pub(crate) fn legend_height(n: usize) -> f64 {
     LEGEND_ROW * n as f64 + 8.0 + 8.0
 }
 
-/// Draws the legend in the corner of the plotting area that hides the fewest of `points` (pixels); ties go to
-/// the upper right, then upper left.
+/// Draws the legend in the corner of the plotting area that hides the fewest of `points` (pixels); among those,
+/// the one farthest from any point (the emptiest), and on a further tie the upper right, then upper left.
 pub(crate) fn legend(
     canvas: &Canvas<'_>,
     panel: &Panel,
@@ -342,10 +342,7 @@ pub(crate) fn legend(
     }
     let row = LEGEND_ROW;
     let glyph_w = 26.0;
-    let text_w = entries
-        .iter()
-        .map(|e| text_width(&e.label, LEGEND_FONT))
-        .fold(0.0, f64::max);
+    let text_w = entries.iter().map(|e| legend_text_width(&e.label)).fold(0.0, f64::max);
     let w = (8.0 + glyph_w + 6.0 + text_w + 8.0)
         .min(panel.plot.width - 12.0)
         .max(10.0);
@@ -368,7 +365,26 @@ pub(crate) fn legend(
         };
         points.iter().filter(|q| r.contains(**q)).count()
     };
-    let (bx, by) = corners.iter().copied().min_by_key(|c| hidden(c)).unwrap_or(corners[0]);
+    // Among the corners that hide the fewest points, the one farthest from any point: the emptiest.
+    let clearance = |&(x, y): &(f64, f64)| {
+        points
+            .iter()
+            .map(|&(qx, qy)| {
+                let dx = (x - f64::from(qx)).max(f64::from(qx) - (x + w)).max(0.0);
+                let dy = (y - f64::from(qy)).max(f64::from(qy) - (y + h)).max(0.0);
+                dx.hypot(dy)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let (bx, by) = corners
+        .iter()
+        .copied()
+        .min_by(|a, b| {
+            hidden(a)
+                .cmp(&hidden(b))
+                .then(clearance(b).min(1e9).total_cmp(&clearance(a).min(1e9)))
+        })
+        .unwrap_or(corners[0]);
     canvas
         .draw(&Rectangle::new(
             [(px(bx), px(by)), (px(bx + w), px(by + h))],
@@ -403,6 +419,28 @@ pub(crate) fn legend(
         )?;
     }
     Ok(())
+}
+
+/// The width of a legend label: the wider of the Helvetica estimate and DejaVu Sans, the `sans-serif` most Linux
+/// viewers fall back to (its digits, `±` and capitals are wider), so the box holds its text in either font.
+fn legend_text_width(label: &str) -> f64 {
+    let dejavu: f64 = label
+        .chars()
+        .map(|c| match c {
+            '.' | ',' | ':' | ';' | ' ' | '·' | '\'' => 0.32,
+            'i' | 'l' | 'j' | '|' => 0.28,
+            '(' | ')' | '[' | ']' | '/' | '′' | '″' => 0.4,
+            '±' | '×' | '=' | '+' | '−' | '<' | '>' => 0.84,
+            'm' | 'M' | 'W' | '—' => 0.98,
+            'w' | 'Ω' => 0.82,
+            '⁰'..='⁹' | '¹' | '²' | '³' | '⁻' => 0.4,
+            c if c.is_ascii_digit() => 0.64,
+            c if c.is_uppercase() => 0.74,
+            _ => 0.62,
+        })
+        .sum::<f64>()
+        * LEGEND_FONT;
+    text_width(label, LEGEND_FONT).max(dejavu)
 }
 
 /// Renders a `width` × `height` SVG document: white background, then whatever `paint` draws.

@@ -64,7 +64,9 @@ use crate::fit::FitReport;
 use crate::spectrum::Spectrum;
 
 /// A plot of a fit: the measured spectrum as markers, the fitted circuit as a line on a dense grid (20 points per
-/// decade over the measured range), and the fit's relative residuals.
+/// decade over the range of the fitted points), and the fit's relative residuals. Points the fit left out
+/// (outside the frequency window, excluded, inductive) are drawn grey and hollow, and the model is not drawn
+/// beyond the fitted frequencies.
 ///
 /// # Errors
 /// [`PlotError`] when the fitted parameters do not fit `circuit` or give a non-finite model.
@@ -86,19 +88,54 @@ pub fn fit_plot<'a>(
     circuit: &Circuit,
     report: &FitReport,
 ) -> Result<SpectrumPlot<'a>, PlotError> {
-    let (lo, hi) = spectrum.frequency_range();
-    let decades = (hi / lo).log10().max(0.1);
-    let n = ((decades * 20.0).ceil() as usize).clamp(20, 2000);
-    let freq: Vec<f64> = (0..=n).map(|i| hi * (lo / hi).powf(i as f64 / n as f64)).collect();
+    let rf: Vec<f64> = report.residuals.iter().map(|r| r.frequency_hz).collect();
+    // The fitted points are a subsequence of the spectrum, in its order: match their frequencies in turn.
+    let mut next = 0;
+    let fitted: Vec<bool> = spectrum
+        .freq_hz()
+        .iter()
+        .map(|f| {
+            let hit = rf.get(next).is_some_and(|r| r.to_bits() == f.to_bits());
+            next += usize::from(hit);
+            hit
+        })
+        .collect();
+    let (lo, hi) = if rf.is_empty() {
+        spectrum.frequency_range()
+    } else {
+        rf.iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), &f| (lo.min(f), hi.max(f)))
+    };
+    let freq = dense_grid(lo, hi);
     let z = circuit
         .impedance(&report.values(), &freq)
         .map_err(|e| PlotError::InvalidModel(e.to_string()))?;
-    let rf: Vec<f64> = report.residuals.iter().map(|r| r.frequency_hz).collect();
     let re: Vec<f64> = report.residuals.iter().map(|r| r.real).collect();
     let im: Vec<f64> = report.residuals.iter().map(|r| r.imag).collect();
-    SpectrumPlot::new(spectrum)
+    let plot = SpectrumPlot::new(spectrum)
         .with_model(&freq, &z, format!("fit: {}", report.circuit))?
-        .with_residuals(&rf, &re, &im)
+        .with_residuals(&rf, &re, &im)?;
+    // Only when every fitted point was found: otherwise (a report of another spectrum) no point is marked.
+    if next == rf.len() {
+        plot.with_fitted_points(&fitted)
+    } else {
+        Ok(plot)
+    }
+}
+
+/// A grid of 20 frequencies per decade (20 to 2000 in all) from `hi` down to `lo` (Hz), for smooth model curves.
+///
+/// # Examples
+/// ```
+/// let f = eisfit::plot::dense_grid(1.0, 1e4);
+/// assert_eq!(f.len(), 81);
+/// assert!((f[0] - 1e4).abs() < 1e-9 && (f[80] - 1.0).abs() < 1e-12);
+/// ```
+#[must_use]
+pub fn dense_grid(lo: f64, hi: f64) -> Vec<f64> {
+    let decades = (hi / lo).log10().max(0.1);
+    let n = ((decades * 20.0).ceil() as usize).clamp(20, 2000);
+    (0..=n).map(|i| hi * (lo / hi).powf(i as f64 / n as f64)).collect()
 }
 
 /// Why a plot could not be made or written.
@@ -212,3 +249,5 @@ fn clamp_size(width: u32, height: u32) -> (u32, u32) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_layout;

@@ -35,6 +35,41 @@ struct Series<'a> {
     label: String,
     model: Option<Model>,
     residuals: Option<Residuals>,
+    /// Per point: whether it was fitted (`None`: all were). Points left out are drawn hollow and grey.
+    fitted: Option<Vec<bool>>,
+}
+
+impl Series<'_> {
+    /// Open frequency intervals (Hz) the model is not drawn over: from the fitted point below to the fitted point
+    /// above each run of points left out between fitted ones.
+    fn gaps(&self) -> Vec<(f64, f64)> {
+        let Some(fitted) = &self.fitted else {
+            return Vec::new();
+        };
+        let mut by_f: Vec<(f64, bool)> = self
+            .spectrum
+            .freq_hz()
+            .iter()
+            .copied()
+            .zip(fitted.iter().copied())
+            .collect();
+        by_f.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut gaps = Vec::new();
+        let mut below: Option<f64> = None;
+        let mut excluded_since = false;
+        for (f, used) in by_f {
+            if used {
+                if let (Some(lo), true) = (below, excluded_since) {
+                    gaps.push((lo, f));
+                }
+                below = Some(f);
+                excluded_since = false;
+            } else {
+                excluded_since = true;
+            }
+        }
+        gaps
+    }
 }
 
 /// Plots of one or more impedance spectra, each with an optional model curve and residuals.
@@ -69,6 +104,8 @@ pub struct SpectrumPlot<'a> {
     series: Vec<Series<'a>>,
     title: Option<String>,
     size: Option<(u32, u32)>,
+    /// A width with automatic height, from [`with_width`](Self::with_width).
+    width: Option<u32>,
 }
 
 impl<'a> SpectrumPlot<'a> {
@@ -81,9 +118,11 @@ impl<'a> SpectrumPlot<'a> {
                 label: "data".to_owned(),
                 model: None,
                 residuals: None,
+                fitted: None,
             }],
             title: None,
             size: None,
+            width: None,
         }
     }
 
@@ -95,6 +134,7 @@ impl<'a> SpectrumPlot<'a> {
             label: label.into(),
             model: None,
             residuals: None,
+            fitted: None,
         });
         self
     }
@@ -121,6 +161,18 @@ impl<'a> SpectrumPlot<'a> {
     #[must_use]
     pub fn with_size(mut self, width: u32, height: u32) -> Self {
         self.size = Some(clamp_size(width, height));
+        self
+    }
+
+    /// The width of the image in px (clamped to 200…8000), its height following as by default: the shape of the
+    /// Nyquist data for the Nyquist plot and the report, square for the Bode plot, 17:32 for the residuals. Fonts
+    /// keep their size in px, so a narrower image reads larger once scaled to the width of a page: about 440 px
+    /// for a plot one journal column wide (8.5 cm), 900 px for a report two columns wide, keeps 13 px tick labels
+    /// at 7 pt or more.
+    #[must_use]
+    pub fn with_width(mut self, width: u32) -> Self {
+        self.width = Some(width.clamp(200, 8000));
+        self.size = None;
         self
     }
 
@@ -177,6 +229,23 @@ impl<'a> SpectrumPlot<'a> {
         Ok(self)
     }
 
+    /// Marks which points of the spectrum added last were fitted (`true`) and which were left out of the fit
+    /// (`false`: outside `--fmin`/`--fmax`, excluded, inductive), as [`FitOptions::fitted_points`] gives them.
+    /// Points left out are drawn as small grey hollow markers, with their own legend entry, so that they do not
+    /// pass for fitted data.
+    ///
+    /// [`FitOptions::fitted_points`]: crate::FitOptions::fitted_points
+    ///
+    /// # Errors
+    /// [`PlotError::LengthMismatch`] unless there is one flag per point of the spectrum.
+    pub fn with_fitted_points(mut self, fitted: &[bool]) -> Result<Self, PlotError> {
+        if let Some(s) = self.series.last_mut() {
+            check_len("fitted points", s.spectrum.len(), fitted.len())?;
+            s.fitted = (!fitted.iter().all(|&f| f)).then(|| fitted.to_vec());
+        }
+        Ok(self)
+    }
+
     /// The Nyquist plot as an SVG document.
     ///
     /// # Errors
@@ -205,7 +274,7 @@ impl<'a> SpectrumPlot<'a> {
     /// # Errors
     /// [`PlotError::Render`].
     pub fn render_bode(&self) -> Result<String, PlotError> {
-        let (w, h) = self.size.unwrap_or((640, 640));
+        let (w, h) = self.size.unwrap_or_else(|| self.width.map_or((640, 640), |w| (w, w)));
         render((w, h), |c| {
             let top = self.draw_title(c, w)?;
             let (upper, lower) = stacked(full(w, h, top));
@@ -230,7 +299,10 @@ impl<'a> SpectrumPlot<'a> {
         if !self.has_residuals() {
             return Err(PlotError::NoResiduals);
         }
-        let (w, h) = self.size.unwrap_or((640, 340));
+        let (w, h) = self.size.unwrap_or_else(|| {
+            self.width
+                .map_or((640, 340), |w| (w, (f64::from(w) * 0.53).round() as u32))
+        });
         render((w, h), |c| {
             let top = self.draw_title(c, w)?;
             self.residuals(c, full(w, h, top))
@@ -257,7 +329,8 @@ impl<'a> SpectrumPlot<'a> {
         render((w, h), |c| {
             let top = self.draw_title(c, w)?;
             let area = full(w, h, top);
-            let (upper, lower) = split(area, (area.height - REPORT_ROW).max(0.4 * area.height) / area.height);
+            let row = self.report_row(w);
+            let (upper, lower) = split(area, (area.height - row).max(0.4 * area.height) / area.height);
             self.nyquist(c, upper)?;
             let n = if self.has_residuals() { 3.0 } else { 2.0 };
             let cell = |i: f64| Rect {
@@ -274,14 +347,23 @@ impl<'a> SpectrumPlot<'a> {
         })
     }
 
-    /// The default report size: 1120 px wide; the Nyquist row as tall as the data's aspect needs.
+    /// The default report size: 1120 px wide (or the width set); the Nyquist row as tall as the data's aspect
+    /// needs, the lower row [`REPORT_ROW`] tall, or as tall as its panels are wide when they are narrower.
     fn report_size(&self) -> Result<(u32, u32), PlotError> {
         let (l, t, r, bm) = MARGINS;
-        let w = 1120.0 - l - r;
+        let width = self.width.unwrap_or(1120);
+        let w = f64::from(width) - l - r;
         let b = self.nyquist_bounds(w)?;
         let (_, h) = fit_box(b.aspect(), w, 0.5 * w, 0.35);
         let title = if self.title.is_some() { TITLE_SPACE } else { 0.0 };
-        Ok((1120, (h + t + bm + REPORT_ROW + title).round() as u32))
+        Ok((width, (h + t + bm + self.report_row(width) + title).round() as u32))
+    }
+
+    /// Height of the report's lower row for an image `width` px wide: [`REPORT_ROW`], less for narrow images so
+    /// that its panels stay about square.
+    fn report_row(&self, width: u32) -> f64 {
+        let n = if self.has_residuals() { 3.0 } else { 2.0 };
+        REPORT_ROW.min(f64::from(width) / n + 40.0)
     }
 
     /// Writes one SVG with all panels: the Nyquist plot across the top; Bode |Z|, −φ and, when there are any,

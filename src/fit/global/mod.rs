@@ -119,12 +119,12 @@ pub enum GlobalError {
         reason: ArrheniusError,
     },
     /// A per-spectrum fit that gives the start values failed.
-    #[error("spectrum {index}: the start fit failed: {message}")]
+    #[error("spectrum {index}: the start fit failed: {source}")]
     StartFit {
         /// Index of the spectrum.
         index: usize,
         /// The fit's error.
-        message: String,
+        source: FitError,
     },
     /// σ weighting was asked for a spectrum without σ.
     #[error("spectrum {index}: sigma weighting needs standard errors in the data")]
@@ -234,7 +234,7 @@ pub fn fit_global(
     let fits = fit_series(circuit, &sorted, fit_options).fits;
     let mut starts: Vec<Option<FitReport>> = vec![None; spectra.len()];
     for (&i, f) in order.iter().zip(fits) {
-        starts[i] = Some(f.map_err(|message| GlobalError::StartFit { index: i, message })?);
+        starts[i] = Some(f.map_err(|source| GlobalError::StartFit { index: i, source })?);
     }
     let starts: Vec<FitReport> = starts.into_iter().flatten().collect();
     fit_global_from(circuit, spectra, temperatures_c, &starts, fit_options, options)
@@ -397,6 +397,6 @@ fn arrhenius_start(
     )
     .map_err(err)?;
     let t_ref = t_k.len() as f64 / t_k.iter().map(|t| 1.0 / t).sum::<f64>();
-    let at_ref = fit.predict(t_ref).map_err(err)?;
+    let at_ref = fit.predict_kelvin(t_ref).map_err(err)?;
     Ok((at_ref.value.ln(), fit.activation_energy_ev()))
 }

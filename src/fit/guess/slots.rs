@@ -15,6 +15,18 @@ pub(super) fn arc_candidates(feat: &Features, slots: usize, tail_in_circuit: boo
             readings.push((kept, onset));
         }
     }
+    if tail_in_circuit {
+        // A diffusion tail's distribution rises towards the longest time constants: peaks with their apex below
+        // the measured window are read as the tail before they are read as arcs; so are peaks beyond the top of
+        // the window (the tail of the inductance's correction), as a second choice.
+        let inside: Vec<Arc> = feat.arcs.iter().filter(|a| a.apex_hz >= flo).copied().collect();
+        let window: Vec<Arc> = inside.iter().filter(|a| a.apex_hz <= fhi).copied().collect();
+        for arcs in [inside, window] {
+            if arcs.len() < feat.arcs.len() && arcs.len() >= slots && !readings.iter().any(|(r, _)| *r == arcs) {
+                readings.push((arcs, flo));
+            }
+        }
+    }
     readings.push((feat.arcs.clone(), flo));
     let mut out = Vec::new();
     for (arcs, low_end) in readings {

@@ -11,6 +11,9 @@ use crate::plot::draw::{
 };
 use crate::plot::PlotError;
 
+/// The colour of points left out of the fit: a light grey that reads as "not part of it" next to the palette.
+const EXCLUDED: RGBColor = RGBColor(170, 170, 170);
+
 impl SpectrumPlot<'_> {
     pub(super) fn has_residuals(&self) -> bool {
         self.series.iter().any(|s| s.residuals.is_some())
@@ -63,6 +66,16 @@ impl SpectrumPlot<'_> {
                 });
             }
         }
+        if self.series.iter().any(|s| s.fitted.is_some()) {
+            out.push(LegendEntry {
+                label: "not fitted".to_owned(),
+                glyph: Glyph::Marker {
+                    shape: Marker::Circle,
+                    color: EXCLUDED,
+                    filled: false,
+                },
+            });
+        }
         out
     }
 
@@ -78,24 +91,40 @@ impl SpectrumPlot<'_> {
         for (i, s) in self.series.iter().enumerate() {
             let (_, mc) = self.colours(i);
             if let Some(m) = &s.model {
-                let path: Vec<(i32, i32)> = m
-                    .freq_hz
-                    .iter()
-                    .zip(&m.z)
-                    .map(|(&f, &z)| map(f, z))
-                    .map(|(x, y)| panel.to_px(x, y))
-                    .collect();
-                pts.extend(path.iter().step_by(4));
-                line(c, path, mc, 2)?;
+                let gaps = s.gaps();
+                let in_gap = |f: f64| gaps.iter().any(|&(lo, hi)| f > lo && f < hi);
+                // The curve in pieces: none across a run of points left out between fitted ones.
+                let mut piece: Vec<(i32, i32)> = Vec::new();
+                for (&f, &z) in m.freq_hz.iter().zip(&m.z) {
+                    if in_gap(f) {
+                        if piece.len() > 1 {
+                            pts.extend(piece.iter().step_by(4));
+                            line(c, std::mem::take(&mut piece), mc, 2)?;
+                        }
+                        piece.clear();
+                        continue;
+                    }
+                    let (x, y) = map(f, z);
+                    piece.push(panel.to_px(x, y));
+                }
+                if piece.len() > 1 {
+                    pts.extend(piece.iter().step_by(4));
+                    line(c, piece, mc, 2)?;
+                }
             }
         }
         for (i, s) in self.series.iter().enumerate() {
             let (dc, _) = self.colours(i);
-            for (&f, &z) in s.spectrum.freq_hz().iter().zip(s.spectrum.z()) {
+            for (k, (&f, &z)) in s.spectrum.freq_hz().iter().zip(s.spectrum.z()).enumerate() {
                 let (x, y) = map(f, z);
                 let p = panel.to_px(x, y);
                 if panel.inside(p) {
-                    marker(c, p, Marker::nth(i), dc, false)?;
+                    let fitted = s.fitted.as_ref().is_none_or(|m| m.get(k).copied().unwrap_or(true));
+                    if fitted {
+                        marker(c, p, Marker::nth(i), dc, false)?;
+                    } else {
+                        marker(c, p, Marker::Circle, EXCLUDED, false)?;
+                    }
                     pts.push(p);
                 }
             }
@@ -180,14 +209,16 @@ impl SpectrumPlot<'_> {
         legend(c, &panel, &self.entries(), &pts)
     }
 
-    /// The default image size of a stand-alone Nyquist plot: 680 px wide, as tall as the data's aspect needs.
+    /// The default image size of a stand-alone Nyquist plot: 680 px wide (or the width set), as tall as the data's
+    /// aspect needs.
     pub(super) fn nyquist_size(&self) -> Result<(u32, u32), PlotError> {
         let (l, t, r, bm) = MARGINS;
-        let w = 680.0 - l - r;
+        let width = self.width.unwrap_or(680);
+        let w = f64::from(width) - l - r;
         let b = self.nyquist_bounds(w)?;
         let (_, h) = fit_box(b.aspect(), w, w, MIN_ASPECT);
         let title = if self.title.is_some() { TITLE_SPACE } else { 0.0 };
-        Ok((680, (h + t + bm + title).round() as u32))
+        Ok((width, (h + t + bm + title).round() as u32))
     }
 
     pub(super) fn freq_axis(&self) -> Axis {

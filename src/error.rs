@@ -40,6 +40,9 @@ pub enum Error {
     /// A distribution of relaxation times could not be computed.
     #[error(transparent)]
     Drt(#[from] crate::drt::DrtError),
+    /// Candidate circuits could not be ranked.
+    #[error(transparent)]
+    Identify(#[from] crate::identify::IdentifyError),
     /// A file could not be read.
     #[error(transparent)]
     Io(#[from] ReadError),

@@ -86,6 +86,7 @@ pub mod elements;
 pub mod energy;
 mod error;
 pub mod fit;
+pub mod identify;
 pub mod io;
 #[cfg(feature = "plot")]
 pub mod plot;
@@ -101,6 +102,7 @@ pub use elements::ElementKind;
 pub use energy::{CellStack, EnergyDensity, EnergyError, Measured};
 pub use error::{Error, Result};
 pub use fit::{fit, fit_series, FitError, FitOptions, FitReport, ParameterEstimate, SeriesFit, Weighting};
+pub use identify::{identify, IdentifyError, IdentifyOptions, Ranking};
 pub use io::{read, DataFile, Format, ReadError, SweepSelection};
 pub use spectrum::{Spectrum, SpectrumError};
 pub use validation::{lin_kk, KkError, LinKk, LinKkOptions};

@@ -35,6 +35,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Distribution of relaxation times (DRT) by Tikhonov regularisation: peaks, resistances, R_inf.
     Drt(cli::drt::DrtArgs),
+    /// Rank candidate circuits for each spectrum by an information criterion, with physics filters.
+    Identify(cli::identify::IdentifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Read(args) => cli::read::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Drt(args) => cli::drt::run(args),
+        Command::Identify(args) => cli::identify::run(args),
     };
     match result {
         Ok(code) => cli::exit(code),

@@ -87,7 +87,10 @@ struct Job {
 const FILE_ROUND: usize = 64;
 
 /// Runs `eisfit fit`.
-pub fn run(args: FitCmdArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: FitCmdArgs) -> anyhow::Result<u8> {
+    if args.fit.circuit.trim().eq_ignore_ascii_case("auto") {
+        args.fit.circuit = super::identify::choose_for_fit(&args.files, &args.fit)?;
+    }
     let circuit = args.fit.circuit()?;
     let options = args.fit.options(&circuit)?;
     let reader = args.fit.reader()?;

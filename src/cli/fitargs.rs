@@ -10,7 +10,8 @@ use std::path::Path;
 /// Fit options on the command line.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FitArgs {
-    /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)).
+    /// Circuit in impedance.py notation (R0-p(R1,CPE1)) or Boukamp's CDC (R(RQ)), or `auto`: the circuit
+    /// `eisfit identify` ranks best (over several files, the one with the largest summed weight).
     #[arg(long)]
     pub circuit: String,
     /// Start values, NAME=VALUE,... (others are found automatically) [default: all automatic].

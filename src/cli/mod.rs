@@ -8,6 +8,7 @@ pub mod energy;
 pub mod fit;
 pub mod fitargs;
 pub mod format;
+pub mod identify;
 pub mod plot;
 pub mod read;
 pub mod reuse;

@@ -18,6 +18,8 @@
 //! | [`ElementKind::W`] | `W` | `W` | A_W | A_W(1−j)/√ω |
 //! | [`ElementKind::Wo`] | `Wo` | `Wo` | R, tau | R·coth√(jωτ)/√(jωτ) |
 //! | [`ElementKind::Ws`] | `Ws` | `Ws` | R, tau | R·tanh√(jωτ)/√(jωτ) |
+//! | [`ElementKind::Wsp`] | `Wsp` | `Wsp` | R, tau, p | R·tanh((jωτ)^p)/(jωτ)^p |
+//! | [`ElementKind::Wop`] | `Wop` | `Wop` | R, tau, p | R·coth((jωτ)^p)/(jωτ)^p |
 //! | [`ElementKind::G`] | `G` | `G` | R, tau | R/√(1+jωτ) |
 //! | [`ElementKind::Gs`] | `Gs` | `Gs` | R, tau, phi | R/(√(1+jωτ)·tanh(φ√(1+jωτ))) |
 //! | [`ElementKind::K`] | `K` | `K` | R, tau | R/(1+jωτ) |
@@ -193,6 +195,12 @@ pub enum ElementKind {
     Wo,
     /// Finite-length ("short", transmissive boundary) Warburg, Z = R·tanh√(jωτ)/√(jωτ).
     Ws,
+    /// Finite-length Warburg with a free exponent p ∈ (0, 1) (transmissive boundary, "anomalous" diffusion),
+    /// Z = R·tanh((jωτ)^p)/(jωτ)^p; p = ½ is [`ElementKind::Ws`]. ZView's Ws with a free P.
+    Wsp,
+    /// Finite-space Warburg with a free exponent p ∈ (0, 1) (reflective boundary), Z = R·coth((jωτ)^p)/(jωτ)^p;
+    /// p = ½ is [`ElementKind::Wo`]. ZView's Wo with a free P.
+    Wop,
     /// Gerischer element, Z = R/√(1+jωτ).
     G,
     /// Finite-length Gerischer element, Z = R/(√(1+jωτ)·tanh(φ√(1+jωτ))).
@@ -211,7 +219,7 @@ pub enum ElementKind {
 
 impl ElementKind {
     /// Every element kind, in documentation order.
-    pub const ALL: [ElementKind; 14] = [
+    pub const ALL: [ElementKind; 16] = [
         ElementKind::R,
         ElementKind::C,
         ElementKind::L,
@@ -219,6 +227,8 @@ impl ElementKind {
         ElementKind::W,
         ElementKind::Wo,
         ElementKind::Ws,
+        ElementKind::Wsp,
+        ElementKind::Wop,
         ElementKind::G,
         ElementKind::Gs,
         ElementKind::K,
@@ -238,6 +248,8 @@ impl ElementKind {
             ElementKind::W => &diffusion::WARBURG,
             ElementKind::Wo => &diffusion::WARBURG_OPEN,
             ElementKind::Ws => &diffusion::WARBURG_SHORT,
+            ElementKind::Wsp => &diffusion::WARBURG_SHORT_ANOMALOUS,
+            ElementKind::Wop => &diffusion::WARBURG_OPEN_ANOMALOUS,
             ElementKind::Tlmq => &diffusion::TLMQ,
             ElementKind::G => &distributed::GERISCHER,
             ElementKind::Gs => &distributed::GERISCHER_FINITE,

@@ -24,6 +24,14 @@ fn naive(kind: ElementKind, p: &[f64], omega: f64) -> Complex64 {
             let u = (s * p[1]).sqrt();
             p[0] * u.tanh() / u
         }
+        ElementKind::Wsp => {
+            let u = (s * p[1]).powf(p[2]);
+            p[0] * u.tanh() / u
+        }
+        ElementKind::Wop => {
+            let u = (s * p[1]).powf(p[2]);
+            p[0] * u.cosh() / u.sinh() / u
+        }
         ElementKind::G => p[0] / (one + s * p[1]).sqrt(),
         ElementKind::Gs => {
             let w = (one + s * p[1]).sqrt();
@@ -53,6 +61,7 @@ fn typical(kind: ElementKind) -> Vec<f64> {
         ElementKind::Cpe => vec![1.5e-5, 0.85],
         ElementKind::W => vec![40.0],
         ElementKind::Wo | ElementKind::Ws => vec![50.0, 0.3],
+        ElementKind::Wsp | ElementKind::Wop => vec![50.0, 0.3, 0.37],
         ElementKind::G | ElementKind::K => vec![20.0, 1e-3],
         ElementKind::Gs => vec![20.0, 1e-3, 1.3],
         ElementKind::Zarc => vec![30.0, 2e-4, 0.8],
@@ -116,10 +125,18 @@ fn analytic_derivatives_match_central_differences() {
 fn finite_where_naive_formulas_overflow() {
     // ωτ = 1e9 makes √(jωτ) ≈ 2e4: cosh/sinh overflow, so a naive coth gives NaN (impedance.py #291).
     let fp = FreqPoint::from_hz(1e6);
-    for kind in [ElementKind::Wo, ElementKind::Ws, ElementKind::Gs, ElementKind::Tlmq] {
+    for kind in [
+        ElementKind::Wo,
+        ElementKind::Ws,
+        ElementKind::Wsp,
+        ElementKind::Wop,
+        ElementKind::Gs,
+        ElementKind::Tlmq,
+    ] {
         let p: Vec<f64> = match kind {
             ElementKind::Tlmq => vec![1e6, 1e3, 1.0],
             ElementKind::Gs => vec![10.0, 1e3, 5e3],
+            ElementKind::Wsp | ElementKind::Wop => vec![10.0, 1e3, 0.99],
             _ => vec![10.0, 1e3],
         };
         let mut grad = vec![Complex64::new(0.0, 0.0); p.len()];
@@ -172,6 +189,40 @@ fn limits_reduce_to_simpler_elements() {
     let la = ElementKind::La.impedance(&[2e-4, 1.0], &fp);
     let l = ElementKind::L.impedance(&[2e-4], &fp);
     assert_relative_eq!(la.im, l.im, max_relative = 1e-12);
+}
+
+#[test]
+fn free_exponent_warburgs_reduce_to_the_ideal_ones_at_one_half() {
+    for (free, ideal) in [(ElementKind::Wsp, ElementKind::Ws), (ElementKind::Wop, ElementKind::Wo)] {
+        for &w in &OMEGAS {
+            let fp = FreqPoint::from_hz(w / std::f64::consts::TAU);
+            let a = free.impedance(&[50.0, 0.3, 0.5], &fp);
+            let b = ideal.impedance(&[50.0, 0.3], &fp);
+            assert!(
+                (a - b).norm() <= 1e-12 * b.norm(),
+                "{free} vs {ideal} at ω={w}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn free_exponent_warburgs_have_their_limits() {
+    // Transmissive: Z → R at low frequency; reflective: Z → R/(jωτ)^p·… grows like a CPE of exponent p there.
+    // At high frequency both tend to R/(jωτ)^p, a CPE of exponent p (phase −pπ/2).
+    let (r, tau, p) = (50.0, 0.3, 0.37);
+    let lo = FreqPoint::from_hz(1e-9);
+    let zs = ElementKind::Wsp.impedance(&[r, tau, p], &lo);
+    assert_relative_eq!(zs.re, r, max_relative = 1e-3);
+    let zo = ElementKind::Wop.impedance(&[r, tau, p], &lo);
+    assert!(zo.norm() > 1e3 * r);
+    let hi = FreqPoint::from_hz(1e9);
+    for kind in [ElementKind::Wsp, ElementKind::Wop] {
+        let z = kind.impedance(&[r, tau, p], &hi);
+        assert_relative_eq!(z.arg(), -p * std::f64::consts::FRAC_PI_2, max_relative = 1e-9);
+        let want = r / (hi.omega * tau).powf(p);
+        assert_relative_eq!(z.norm(), want, max_relative = 1e-9);
+    }
 }
 
 #[test]

@@ -378,7 +378,14 @@ fn has_diffusion(n: &Node) -> bool {
     match n {
         Node::Element(e) => matches!(
             e.kind(),
-            ElementKind::W | ElementKind::Wo | ElementKind::Ws | ElementKind::G | ElementKind::Gs | ElementKind::Tlmq
+            ElementKind::W
+                | ElementKind::Wo
+                | ElementKind::Ws
+                | ElementKind::Wsp
+                | ElementKind::Wop
+                | ElementKind::G
+                | ElementKind::Gs
+                | ElementKind::Tlmq
         ),
         Node::Series(cs) | Node::Parallel(cs) => cs.iter().any(has_diffusion),
     }
@@ -409,6 +416,8 @@ fn has_tail_element(n: &Node) -> bool {
                 | ElementKind::W
                 | ElementKind::Wo
                 | ElementKind::Ws
+                | ElementKind::Wsp
+                | ElementKind::Wop
                 | ElementKind::G
                 | ElementKind::Gs
                 | ElementKind::Tlmq
@@ -501,6 +510,7 @@ impl Guesser<'_> {
             ElementKind::Wo | ElementKind::Ws | ElementKind::Tlmq | ElementKind::G | ElementKind::Gs => {
                 self.diffusion(kind, gt, wt)
             }
+            ElementKind::Wsp | ElementKind::Wop => self.anomalous_diffusion(kind),
             // Arc-like elements that were not given an arc slot.
             ElementKind::Zarc => vec![f.r_arcs, 1.0 / wt, 0.85],
             ElementKind::K => vec![f.r_arcs, 1.0 / wt],
@@ -522,6 +532,31 @@ impl Guesser<'_> {
             ElementKind::G => vec![r, tau],
             ElementKind::Gs => vec![r, tau, 1.0],
             _ => vec![r.max(f.r_arcs), 1.0 / (r.max(f.r_arcs) * wt), 0.85],
+        }
+    }
+
+    /// A free-exponent finite Warburg in series. With a low-frequency tail it is the tail, as [`Self::diffusion`],
+    /// its exponent from the tail's slope (−Z″ ∝ ω^−p where ωτ ≫ 1). Without one, a transmissive element closes
+    /// on the real axis like an arc, and takes the arcs: R their total diameter, τ from the apex of the largest
+    /// (−Z″ peaks near ωτ ≈ 2.5 for p = ½), p from its depression (an arc of exponent n spreads like p ≈ n/2).
+    fn anomalous_diffusion(&self, kind: ElementKind) -> Vec<f64> {
+        let f = self.feat;
+        let largest = f
+            .arcs
+            .iter()
+            .copied()
+            .max_by(|a, b| a.resistance.total_cmp(&b.resistance));
+        match (f.tail, largest) {
+            (None, Some(arc)) if kind == ElementKind::Wsp => {
+                let p = (arc.n / 2.0).clamp(0.2, 0.8);
+                vec![f.r_arcs, 2.5 / (TAU * arc.apex_hz), p]
+            }
+            _ => {
+                let (gt, wt, nt) = self.tail_values();
+                let mut v = self.diffusion(ElementKind::Ws, gt, wt);
+                v.push(nt.clamp(0.2, 0.9));
+                v
+            }
         }
     }
 
@@ -574,6 +609,7 @@ impl Guesser<'_> {
                         }
                         v
                     }
+                    ElementKind::Wsp | ElementKind::Wop => vec![r, tau, 0.5],
                     ElementKind::Tlmq => vec![r, tau.powf(n) / r, n],
                 };
                 self.values.extend(v);

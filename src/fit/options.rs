@@ -297,6 +297,18 @@ impl FitOptions {
         self
     }
 
+    /// The part of `spectrum` these options fit: cropped to `fmin`..`fmax`, inductive points dropped if asked.
+    ///
+    /// # Errors
+    /// [`SpectrumError`](crate::spectrum::SpectrumError) when too few points remain.
+    pub fn window(&self, spectrum: &Spectrum) -> Result<Spectrum, crate::spectrum::SpectrumError> {
+        prepare(spectrum, self).map_err(|e| match e {
+            FitError::Spectrum(e) => e,
+            // `prepare` only crops and drops points.
+            _ => crate::spectrum::SpectrumError::TooFewPoints { n: 0 },
+        })
+    }
+
     /// The weighting.
     #[must_use]
     pub fn weighting(&self) -> Weighting {

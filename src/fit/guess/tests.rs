@@ -113,3 +113,37 @@ fn start_exponents_stay_off_the_bound() {
     let g = initial_guess(&c, &s);
     assert!(g[3] <= MAX_START_N && g[3] >= 0.6, "{g:?}");
 }
+
+#[test]
+fn free_exponent_warburgs_get_a_start_of_the_right_length_inside_their_bounds() {
+    let freq = log_frequencies(1e5, 1e-2, 6).unwrap();
+    for (text, truth) in [
+        ("R0-Wsp1", vec![3.0, 40.0, 0.05, 0.33]),
+        ("R0-Wop1", vec![3.0, 40.0, 0.05, 0.4]),
+        ("R0-p(R1,CPE1)-Wsp1", vec![3.0, 10.0, 1e-5, 0.9, 40.0, 1.0, 0.45]),
+        ("R0-p(R1-Wop1,CPE1)", vec![3.0, 10.0, 40.0, 1.0, 0.45, 1e-5, 0.9]),
+    ] {
+        let circuit: Circuit = text.parse().unwrap();
+        assert_eq!(circuit.n_params(), truth.len(), "{text}");
+        let data = simulate(&circuit, &truth, &freq, None).unwrap();
+        for start in initial_guesses(&circuit, &data) {
+            assert_eq!(start.len(), circuit.n_params(), "{text}");
+            for (v, p) in start.iter().zip(circuit.params()) {
+                let (lo, hi) = p.default_bounds();
+                assert!(v.is_finite() && *v > lo && *v < hi, "{text}: {} = {v}", p.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_transmissive_free_exponent_warburg_alone_starts_near_its_truth() {
+    // R0-Wsp1 closes on the real axis like an arc: the start takes R from the arc and τ within a decade.
+    let freq = log_frequencies(1e5, 1e-2, 6).unwrap();
+    let circuit: Circuit = "R0-Wsp1".parse().unwrap();
+    let truth = [3.0, 40.0, 0.05, 0.33];
+    let data = simulate(&circuit, &truth, &freq, None).unwrap();
+    let start = initial_guess(&circuit, &data);
+    assert!((start[1] / truth[1]).ln().abs() < 0.5, "R start {}", start[1]);
+    assert!((start[2] / truth[2]).log10().abs() < 1.0, "tau start {}", start[2]);
+}

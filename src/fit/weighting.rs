@@ -81,18 +81,20 @@ impl std::fmt::Display for Weighting {
 }
 
 impl Weighting {
-    /// Per-point weights of the real and imaginary residual, as the parts w′ + jw″ of one complex number, or
-    /// `None` for [`Weighting::Sigma`] on a spectrum without σ.
-    /// 1/|Ẑᵢ| for both parts, from model impedances `z`.
+    /// 1/|Zᵢ| for both parts of each point, from measured or model impedances `z`, with |Z| floored at 1e-12 Ω so
+    /// that a point of zero impedance keeps a finite weight. The weights of [`Weighting::Modulus`] from the data,
+    /// and of [`Weighting::ModulusModel`] from the model.
     pub(crate) fn modulus_of(z: &[Complex64]) -> Vec<Complex64> {
         z.iter()
             .map(|z| {
-                let w = 1.0 / z.norm().max(f64::MIN_POSITIVE);
+                let w = 1.0 / z.norm().max(1e-12);
                 Complex64::new(w, w)
             })
             .collect()
     }
 
+    /// Per-point weights of the real and imaginary residual, as the parts w′ + jw″ of one complex number, or
+    /// `None` for [`Weighting::Sigma`] on a spectrum without σ.
     pub(crate) fn weights(self, s: &Spectrum) -> Option<Vec<Complex64>> {
         let z = s.z();
         // A floor keeps a part that is exactly zero from getting an infinite weight.
@@ -100,13 +102,7 @@ impl Weighting {
         Some(match self {
             Weighting::Unit => vec![Complex64::new(1.0, 1.0); z.len()],
             // Model weights start from the data's; `fit` then replaces them with the model's.
-            Weighting::Modulus | Weighting::ModulusModel => z
-                .iter()
-                .map(|z| {
-                    let w = 1.0 / floor(z.norm(), 1.0);
-                    Complex64::new(w, w)
-                })
-                .collect(),
+            Weighting::Modulus | Weighting::ModulusModel => Weighting::modulus_of(z),
             Weighting::Proportional => z
                 .iter()
                 .map(|z| Complex64::new(1.0 / floor(z.re, z.norm()), 1.0 / floor(z.im, z.norm())))
